@@ -1,0 +1,70 @@
+"""Kakehashi (架け橋): a bilingual job portal connecting Pakistani workers with jobs in Japan."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import config as config_module
+from portal.config import PROJECT_ROOT
+
+
+def create_app(config=None) -> Flask:
+    """config → extensions → i18n → security → areas → CLI."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    config_module.load(app, config)
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True  # lighter HTML for slow phones
+    if app.config["PROXY_FIX_X_FOR"]:
+        hops = app.config["PROXY_FIX_X_FOR"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    _init_extensions(app)
+    _register_areas(app)
+
+    from portal import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal import db as _engine_tuning  # noqa: F401 - registers the SQLite pragmas and BEGIN IMMEDIATE
+    from portal import i18n, labels, models, security
+    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "portal" / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)  # before any blueprint: it installs the <lang:…> converter
+    labels.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = None  # sessions are server-side rows; see accounts.models.User
+    max_age = timedelta(days=app.config["USER_SESSION_MAX_AGE_DAYS"])
+    app.permanent_session_lifetime = max_age
+
+    @login_manager.user_loader
+    def _load_user(token: str):
+        from portal.accounts.services import load_session_user
+
+        return load_session_user(token, max_age)
+
+    security.init_app(app)
+    models.register()
+
+
+def _register_areas(app: Flask) -> None:
+    from portal.web import account, auth, public, recruiter, root, seeker, staff
+
+    for module in (root, public, auth, account, seeker, recruiter, staff):
+        app.register_blueprint(module.bp)

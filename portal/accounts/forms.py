@@ -1,0 +1,69 @@
+"""Account forms. Labels and messages are lazy so they translate at render time."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from portal.accounts.services import MIN_PASSWORD_LENGTH
+
+REQUIRED = _l("This field is required.")
+EMAIL_INVALID = _l("Enter a valid e-mail address, like name@example.com.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Email(EMAIL_INVALID)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("Log in"))
+
+
+class RegisterForm(FlaskForm):
+    role = RadioField(
+        _l("I am"),
+        choices=[("seeker", _l("A job seeker looking for work in Japan")),
+                 ("recruiter", _l("A recruiter or employer with jobs in Japan"))],
+        default="seeker",
+        validators=[DataRequired(REQUIRED)],
+    )
+    display_name = StringField(_l("Your name"), validators=[Optional(), Length(max=120)],
+                               render_kw={"autocomplete": "name"})
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(REQUIRED), Email(EMAIL_INVALID), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least %(count)d characters. A short sentence is easy to remember.", count=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(_l("Password again"),
+                            validators=[DataRequired(REQUIRED), EqualTo("password", _l("The two passwords are not the same."))],
+                            render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Create account"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(
+        _l("New password"),
+        description=_l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(REQUIRED)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(_l("New password again"),
+                            validators=[DataRequired(REQUIRED), EqualTo("new_password", _l("The two passwords are not the same."))],
+                            render_kw={"autocomplete": "new-password"})
+    submit = SubmitField(_l("Change password"))
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Preferred language"), validators=[DataRequired(REQUIRED)])
+    submit = SubmitField(_l("Save language"))
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED)],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("Delete my account"))

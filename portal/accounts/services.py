@@ -1,0 +1,141 @@
+"""Account use cases. They take plain values, commit their own transaction, raise AccountError."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+
+from portal.accounts.models import Role, User, UserSession
+from portal.accounts.passwords import hash_password, needs_rehash, verify_password
+from portal.extensions import db
+from portal.timeutil import as_utc, utcnow
+
+MIN_PASSWORD_LENGTH = 10
+SELF_SERVICE_ROLES = (Role.SEEKER, Role.RECRUITER)
+
+
+class AccountError(Exception):
+    """A translated, user-facing reason why an account action failed."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            _l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH), field="password"
+        )
+    if len(password) > 128:
+        raise AccountError(_l("Use at most 128 characters."), field="password")
+
+
+def create_user(email: str, password: str, role: str, *, display_name: str | None = None,
+                locale: str | None = None) -> User:
+    email = normalise_email(email)
+    check_password_policy(password)
+    if role not in {r.value for r in Role}:
+        raise AccountError(_l("Unknown role."), field="role")
+    if find_user(email) is not None:
+        raise AccountError(_l("An account with this e-mail address already exists."), field="email")
+    user = User(email=email, password_hash=hash_password(password), role=role,
+                display_name=(display_name or "").strip() or None, locale=locale)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def register(email: str, password: str, role: str, *, display_name: str | None, locale: str) -> User:
+    """Self-service registration: job seekers and recruiters only; staff are created by CLI."""
+    if role not in {r.value for r in SELF_SERVICE_ROLES}:
+        raise AccountError(_l("Choose job seeker or recruiter."), field="role")
+    return create_user(email, password, role, display_name=display_name, locale=locale)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user when the password is right and the account is active, else None (same time either way)."""
+    user = find_user(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if user is None or not user.is_active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def start_session(user: User, user_agent: str | None = None) -> str:
+    """A new server-side session; the returned token is what the browser's cookie carries."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=UserSession.hash_token(token),
+                               user_agent=(user_agent or "")[:200] or None))
+    db.session.commit()
+    user.session_token = token
+    return token
+
+
+def load_session_user(token: str, max_age: timedelta) -> User | None:
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == UserSession.hash_token(token)))
+    if row is None or as_utc(row.created_at) < utcnow() - max_age:
+        return None
+    user = row.user
+    if not user.is_active:
+        return None
+    user.session_token = token
+    return user
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == UserSession.hash_token(token)))
+        db.session.commit()
+
+
+def end_all_sessions(user: User) -> None:
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.commit()
+
+
+def change_password(user: User, current_password: str, new_password: str, user_agent: str | None) -> str:
+    """Change the password, sign out every other browser, and return a fresh session token."""
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError(_l("Your current password is not correct."), field="current_password")
+    check_password_policy(new_password)
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.commit()
+    return start_session(user, user_agent)
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+    db.session.commit()
+
+
+def delete_account(user: User, password: str) -> None:
+    if not verify_password(user.password_hash, password):
+        raise AccountError(_l("Your password is not correct."), field="password")
+    if user.role == Role.STAFF and _count_staff() <= 1:
+        raise AccountError(_l("The last staff account cannot be deleted."))
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    db.session.delete(user)
+    db.session.commit()
+
+
+def _count_staff() -> int:
+    return db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.STAFF)) or 0

@@ -1,0 +1,126 @@
+"""Configuration classes. Secrets come only from the environment (or, in development, instance/)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Config:
+    """Production defaults. Every value can be overridden by an environment variable of the same name."""
+
+    ENV_NAME = "production"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled from DATABASE_URL or the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+    # The locales the site serves. Adding one (say Urdu) is a catalog plus one entry here:
+    # direction, native name and formats all come from Babel's CLDR data.
+    LANGUAGES = ("en", "ja")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    LANGUAGE_COOKIE = "lang"
+
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a CV (5 MiB) plus the form around it
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True  # production is served over https
+    SESSION_COOKIE_NAME = "kakehashi_session"
+    USER_SESSION_MAX_AGE_DAYS = 14
+    PREFERRED_URL_SCHEME = "https"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a seeker on a slow phone may take a while over a long form
+
+    REDIS_URL: str | None = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    LOGIN_LIMIT_PER_IP = "30 per minute;200 per hour"
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
+    REGISTER_LIMIT_PER_IP = "10 per hour"
+
+    # Number of proxies in front of the app whose X-Forwarded-* headers are trusted (0 = none).
+    PROXY_FIX_X_FOR = 0
+    HSTS_SECONDS = 63072000
+
+    # Scale for `seed-demo --postings N`, batches written per transaction.
+    SEED_BATCH_SIZE = 5000
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = False
+    PREFERRED_URL_SCHEME = "http"
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-only-secret-key-not-for-production"  # noqa: S105 - tests only
+    SESSION_COOKIE_SECURE = False
+    PREFERRED_URL_SCHEME = "http"
+    SERVER_NAME = None
+
+
+CONFIGS = {"production": Config, "development": DevelopmentConfig, "test": TestConfig}
+
+_ENV_OVERRIDES = (
+    "SECRET_KEY",
+    "REDIS_URL",
+    "PROXY_FIX_X_FOR",
+    "LOGIN_LIMIT_PER_IP",
+    "LOGIN_LIMIT_PER_ACCOUNT",
+    "REGISTER_LIMIT_PER_IP",
+)
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start with this configuration."""
+
+
+def load(app, config) -> None:
+    """Fill app.config from a config class or mapping, then from the environment."""
+    if config is None:
+        config = CONFIGS[os.environ.get("PORTAL_ENV", "production")]
+    if isinstance(config, dict):
+        app.config.from_object(CONFIGS[config.get("ENV_NAME", "test")])
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+        for name in _ENV_OVERRIDES:
+            if os.environ.get(name):
+                value = os.environ[name]
+                app.config[name] = int(value) if name == "PROXY_FIX_X_FOR" else value
+        if os.environ.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'portal.db'}"
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+        # If Redis goes away, limits fall back to this process's memory instead of failing requests.
+        app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+
+    if not app.config.get("SECRET_KEY"):
+        if app.config["ENV_NAME"] == "production":
+            raise ConfigError("SECRET_KEY must be set in the environment to run in production.")
+        app.config["SECRET_KEY"] = _development_secret(instance)
+
+
+def _development_secret(instance: Path) -> str:
+    """A per-checkout key kept in instance/, so development sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,177 @@
+"""Job postings. A posting carries its own text in English and/or Japanese."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import Organisation
+from portal.extensions import db
+from portal.taxonomy.models import Prefecture, Sector
+from portal.timeutil import utcnow
+
+
+class PostingStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    PUBLISHED = "published"
+    CHANGES_REQUESTED = "changes_requested"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+    EXPIRED = "expired"
+
+
+class EmploymentType(enum.StrEnum):
+    """schema.org JobPosting employmentType values."""
+
+    FULL_TIME = "FULL_TIME"
+    PART_TIME = "PART_TIME"
+    CONTRACTOR = "CONTRACTOR"
+    TEMPORARY = "TEMPORARY"
+    INTERN = "INTERN"
+    PER_DIEM = "PER_DIEM"
+    OTHER = "OTHER"
+
+
+class SalaryUnit(enum.StrEnum):
+    HOUR = "HOUR"
+    DAY = "DAY"
+    MONTH = "MONTH"
+    YEAR = "YEAR"
+
+
+class JapaneseLevel(enum.StrEnum):
+    NONE = "none"
+    N5 = "N5"
+    JFT_BASIC = "JFT_BASIC"  # A2, accepted for SSW (i) like N4
+    N4 = "N4"
+    N3 = "N3"
+    N2 = "N2"
+    N1 = "N1"
+
+
+class Source(enum.StrEnum):
+    RECRUITER = "recruiter"
+    IMPORT = "import"
+
+
+VISA_CODES = ("ssw1", "ssw2", "esd", "engineer", "other")
+SUPPORT_CODES = ("housing", "airfare", "visa_sponsorship", "japanese_training", "support_org")
+
+# Hours in a month of full-time work (40 h × 52 weeks ÷ 12), used when a posting gives no hours.
+STANDARD_MONTHLY_HOURS = 173.8
+WORKING_DAYS_PER_MONTH = 21.7
+
+
+def monthly_estimate(amount: int | None, unit: str | None, hours_per_week: float | None = None) -> int | None:
+    """A salary amount expressed per month, so that postings paid by the hour, day or year compare."""
+    if amount is None or unit is None:
+        return None
+    monthly_hours = hours_per_week * 52 / 12 if hours_per_week else STANDARD_MONTHLY_HOURS
+    factor = {
+        SalaryUnit.HOUR: monthly_hours,
+        SalaryUnit.DAY: WORKING_DAYS_PER_MONTH,
+        SalaryUnit.MONTH: 1,
+        SalaryUnit.YEAR: 1 / 12,
+    }[SalaryUnit(unit)]
+    return round(amount * factor)
+
+
+class Posting(db.Model):
+    __tablename__ = "postings"
+    __table_args__ = (
+        Index("ix_postings_status_published", "status", "published_at"),
+        Index("ix_postings_status_sector", "status", "sector_code"),
+        Index("ix_postings_status_prefecture", "status", "prefecture_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    employer_name_en: Mapped[str | None] = mapped_column(String(200))
+    employer_name_ja: Mapped[str | None] = mapped_column(String(200))
+
+    title_en: Mapped[str | None] = mapped_column(String(200))
+    title_ja: Mapped[str | None] = mapped_column(String(200))
+    description_en: Mapped[str | None] = mapped_column(Text)
+    description_ja: Mapped[str | None] = mapped_column(Text)
+    requirements_en: Mapped[str | None] = mapped_column(Text)
+    requirements_ja: Mapped[str | None] = mapped_column(Text)
+
+    sector_code: Mapped[str] = mapped_column(ForeignKey("sectors.code"))
+    sub_area: Mapped[str | None] = mapped_column(String(40))
+    occupation_code: Mapped[str | None] = mapped_column(String(4))  # ISCO-08 unit group
+    prefecture_code: Mapped[str] = mapped_column(ForeignKey("prefectures.code"))
+    city_en: Mapped[str | None] = mapped_column(String(120))
+    city_ja: Mapped[str | None] = mapped_column(String(120))
+
+    employment_type: Mapped[str] = mapped_column(String(20), default=EmploymentType.FULL_TIME)
+    salary_min: Mapped[int | None] = mapped_column(Integer)
+    salary_max: Mapped[int | None] = mapped_column(Integer)
+    salary_unit: Mapped[str | None] = mapped_column(String(10))
+    monthly_jpy: Mapped[int | None] = mapped_column(Integer, index=True)  # derived from salary_min
+    hours_per_week: Mapped[float | None] = mapped_column(Float)
+    working_hours_en: Mapped[str | None] = mapped_column(String(300))
+    working_hours_ja: Mapped[str | None] = mapped_column(String(300))
+    days_off_en: Mapped[str | None] = mapped_column(String(300))
+    days_off_ja: Mapped[str | None] = mapped_column(String(300))
+
+    japanese_level: Mapped[str] = mapped_column(String(10), default=JapaneseLevel.NONE)
+    visa_ssw1: Mapped[bool] = mapped_column(Boolean, default=False)
+    visa_ssw2: Mapped[bool] = mapped_column(Boolean, default=False)
+    visa_esd: Mapped[bool] = mapped_column(Boolean, default=False)
+    visa_engineer: Mapped[bool] = mapped_column(Boolean, default=False)
+    visa_other: Mapped[bool] = mapped_column(Boolean, default=False)
+    support_housing: Mapped[bool] = mapped_column(Boolean, default=False)
+    support_airfare: Mapped[bool] = mapped_column(Boolean, default=False)
+    support_visa_sponsorship: Mapped[bool] = mapped_column(Boolean, default=False)
+    support_japanese_training: Mapped[bool] = mapped_column(Boolean, default=False)
+    support_support_org: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Itemised costs the worker pays: [{"item_en", "item_ja", "amount_jpy", "per"}]; normally empty.
+    worker_costs: Mapped[list] = mapped_column(JSON, default=list)
+
+    openings: Mapped[int] = mapped_column(Integer, default=1)
+    valid_through: Mapped[date | None] = mapped_column(Date)
+    apply_url: Mapped[str | None] = mapped_column(String(1000))  # external application; None = on the portal
+    source: Mapped[str] = mapped_column(String(20), default=Source.RECRUITER)
+    source_url: Mapped[str | None] = mapped_column(String(1000))
+
+    status: Mapped[str] = mapped_column(String(20), default=PostingStatus.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation | None] = relationship()
+    sector: Mapped[Sector] = relationship()
+    prefecture: Mapped[Prefecture] = relationship()
+
+    @property
+    def visas(self) -> list[str]:
+        return [code for code in VISA_CODES if getattr(self, f"visa_{code}")]
+
+    @property
+    def support(self) -> list[str]:
+        return [code for code in SUPPORT_CODES if getattr(self, f"support_{code}")]
+
+    def text(self, field: str, lang: str) -> tuple[str | None, str | None]:
+        """(text, language it is in): the page's language first, the other one as a fallback."""
+        other = "en" if lang == "ja" else "ja"
+        for code in (lang, other):
+            value = getattr(self, f"{field}_{code}", None)
+            if value:
+                return value, code
+        return None, None
+
+    def title(self, lang: str) -> str:
+        return self.text("title", lang)[0] or ""
+
+    def employer(self, lang: str) -> str:
+        value = self.text("employer_name", lang)[0]
+        if value:
+            return value
+        return self.organisation.name(lang) if self.organisation else ""
+
+    def refresh_monthly_estimate(self) -> None:
+        self.monthly_jpy = monthly_estimate(self.salary_min, self.salary_unit, self.hours_per_week)

@@ -1,0 +1,7 @@
+"""Imports every model module so that SQLAlchemy's metadata (and Alembic) sees all tables."""
+
+
+def register() -> None:
+    from portal.accounts import models as _accounts  # noqa: F401
+    from portal.jobs import models as _jobs  # noqa: F401
+    from portal.taxonomy import models as _taxonomy  # noqa: F401

@@ -1,0 +1,99 @@
+"""Security defaults in one place: response headers, the role guard for areas, error pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+
+
+def set_security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains"
+        )
+    if current_user and current_user.is_authenticated:
+        # Pages for a signed-in person must not be kept by shared caches or the back button after logout.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def guard_area(blueprint: Blueprint, *roles: str) -> None:
+    """Default-deny for a whole area: every endpoint of the blueprint needs one of these roles."""
+
+    @blueprint.before_request
+    def _require_role():
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        if current_user.role not in roles:
+            abort(403)
+        return None
+
+
+def require_login(blueprint: Blueprint) -> None:
+    """Any signed-in role may use this blueprint (the account pages)."""
+
+    @blueprint.before_request
+    def _require_login():
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return None
+
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("We could not understand that request. Please go back and try again.")),
+    403: (_l("Not allowed"), _l("You do not have permission to see this page.")),
+    404: (_l("Page not found"), _l("We could not find that page. It may have been moved or closed.")),
+    405: (_l("Not allowed"), _l("This page cannot be used in that way.")),
+    413: (_l("File too large"), _l("What you sent is too large. Please send a smaller file.")),
+    429: (_l("Too many attempts"), _l("You have tried too many times. Please wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("An error happened on our side. Please try again later.")),
+    503: (_l("Service unavailable"), _l("The site is busy or being maintained. Please try again in a minute.")),
+}
+CSRF_TEXT = (_l("Form expired"), _l("This form has expired or was sent from another site. Please go back, reload the page and try again."))
+
+
+def _render_error(code: int, title, message):
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"code": code, "message": str(message)}}), code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def handle_http_error(error: HTTPException):
+    code = error.code or 500
+    title, message = ERROR_TEXTS.get(code, ERROR_TEXTS[500 if code >= 500 else 400])
+    response = _render_error(code, title, message)
+    if code == 429 and getattr(error, "retry_after", None):
+        response[0].headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def handle_csrf_error(error: CSRFError):
+    return _render_error(400, *CSRF_TEXT)
+
+
+def init_app(app) -> None:
+    app.after_request(set_security_headers)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    # Unhandled exceptions reach the HTTPException handler as a 500 (Flask logs the traceback;
+    # the page shows none).

@@ -1,0 +1,77 @@
+"""The signed-in person's own account: password, language, deletion. Any role."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from portal.accounts import services
+from portal.accounts.forms import ChangePasswordForm, DeleteAccountForm, LanguageForm
+from portal.i18n import native_name
+from portal.security import require_login
+
+bp = Blueprint("account", __name__, url_prefix="/<lang:lang>/account")
+require_login(bp)
+
+
+def _language_form() -> LanguageForm:
+    form = LanguageForm(locale=current_user.locale or "")
+    form.locale.choices = [(code, native_name(code)) for code in current_app.config["LANGUAGES"]]
+    return form
+
+
+def _render(password_form=None, language_form=None, delete_form=None, status=200):
+    return render_template(
+        "account/index.html",
+        password_form=password_form or ChangePasswordForm(formdata=None),
+        language_form=language_form or _language_form(),
+        delete_form=delete_form or DeleteAccountForm(formdata=None),
+    ), status
+
+
+@bp.get("/")
+def index():
+    return _render()
+
+
+@bp.post("/password")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data,
+                                     request.user_agent.string)
+        except services.AccountError as error:
+            getattr(form, error.field or "current_password").errors.append(str(error.message))
+        else:
+            # The old session row is gone; keep this browser signed in on its new token.
+            session.clear()
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed. Other devices have been logged out."), "success")
+            return redirect(url_for(".index"))
+    return _render(password_form=form, status=400)
+
+
+@bp.post("/language")
+def set_language():
+    form = _language_form()
+    if form.validate_on_submit():
+        services.set_locale(current_user, form.locale.data)
+        flash(_("Your language has been saved.", ), "success")
+        return redirect(url_for(".index", lang=form.locale.data))
+    return _render(language_form=form, status=400)
+
+
+@bp.post("/delete")
+def delete():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user, form.password.data)
+        except services.AccountError as error:
+            form.password.errors.append(str(error.message))
+        else:
+            logout_user()
+            session.clear()
+            flash(_("Your account has been deleted."), "success")
+            return redirect(url_for("public.home"))
+    return _render(delete_form=form, status=400)
