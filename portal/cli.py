@@ -8,6 +8,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from portal.db import writing
+
 
 users_cli = AppGroup("users", help="Manage accounts.")
 reference_cli = AppGroup("reference", help="Reference data (prefectures, fields, minimum wages).")
@@ -102,7 +104,21 @@ def translate_check() -> None:
     click.echo("Catalogs are complete and up to date.")
 
 
+def _writes(command: click.Command) -> click.Command:
+    """Run a command's transactions with BEGIN IMMEDIATE (see portal.db)."""
+    callback = command.callback
+
+    def wrapped(*args, **kwargs):
+        with writing():
+            return callback(*args, **kwargs)
+
+    command.callback = wrapped
+    return command
+
+
 def init_app(app) -> None:
+    for command in (create_user, load_reference, seed_demo):
+        _writes(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(reference_cli)
     app.cli.add_command(translate_cli)

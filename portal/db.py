@@ -29,12 +29,15 @@ def _wants_immediate() -> bool:
         return True
     if has_request_context():
         return request.method not in SAFE_METHODS
-    return True  # CLI commands and scripts write
+    return False  # outside requests, code that writes says so with `writing()` (CLI commands do)
 
 
 @contextlib.contextmanager
-def writing() -> Iterator[None]:
-    """Make transactions begun inside this block take the write lock at once (SQLite)."""
+def writing() -> Iterator[None]:  # noqa: D401
+    """Transactions begun inside this block take the write lock at once (SQLite).
+
+    Request handlers need not use it: POST, PUT, PATCH and DELETE requests always do.
+    """
     token = _force_immediate.set(True)
     try:
         yield

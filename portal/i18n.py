@@ -49,7 +49,9 @@ def select_locale() -> str:
     if lang:
         return lang
     if request:
-        return preferred_language()
+        # A URL that matched no route (a 404) still says its language in its first segment.
+        first = request.path.lstrip("/").split("/", 1)[0]
+        return first if first in languages() else preferred_language()
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields import SelectChoice
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
@@ -22,8 +23,8 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     role = RadioField(
         _l("I am"),
-        choices=[("seeker", _l("A job seeker looking for work in Japan")),
-                 ("recruiter", _l("A recruiter or employer with jobs in Japan"))],
+        choices=[SelectChoice("seeker", _l("A job seeker looking for work in Japan")),
+                 SelectChoice("recruiter", _l("A recruiter or employer with jobs in Japan"))],
         default="seeker",
         validators=[DataRequired(REQUIRED)],
     )

@@ -4,6 +4,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from wtforms.fields import SelectChoice
+
 from portal.accounts import services
 from portal.accounts.forms import ChangePasswordForm, DeleteAccountForm, LanguageForm
 from portal.i18n import native_name
@@ -15,7 +17,7 @@ require_login(bp)
 
 def _language_form() -> LanguageForm:
     form = LanguageForm(locale=current_user.locale or "")
-    form.locale.choices = [(code, native_name(code)) for code in current_app.config["LANGUAGES"]]
+    form.locale.choices = [SelectChoice(code, native_name(code)) for code in current_app.config["LANGUAGES"]]
     return form
 
 

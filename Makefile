@@ -1,0 +1,56 @@
+# Kakehashi: `make run` starts the site with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app portal
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test setup install install-test catalogs db chromium check-translations bench clean
+
+run: install catalogs db
+	PORTAL_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-test catalogs chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps: reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[postgres,redis]"
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test,postgres,redis]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+catalogs: install
+	PORTAL_ENV=development $(FLASK) translate compile
+
+# Create or upgrade the schema, refresh reference data, load the demo world into an empty database.
+db: install
+	PORTAL_ENV=development $(FLASK) db upgrade
+	PORTAL_ENV=development $(FLASK) reference load
+	PORTAL_ENV=development $(FLASK) seed-demo --if-empty
+
+# Browser tests use the system Chromium (Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || { \
+	  echo "Installing Chromium with apt-get (needed by the browser tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+check-translations: install
+	PORTAL_ENV=development $(FLASK) translate check
+
+bench: install-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,92 @@
+"""The one locale rule: URL prefix first; `/` by user setting → cookie → Accept-Language → en."""
+
+import re
+
+import pytest
+
+from portal import create_app
+from portal.i18n import format_date, format_jpy, format_number, format_pkr
+
+from tests.conftest import make_user
+
+
+def test_root_uses_english_when_nothing_else_is_known(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/en/"
+
+
+def test_root_follows_accept_language(client):
+    response = client.get("/", headers={"Accept-Language": "ja-JP,ja;q=0.9,en;q=0.5"})
+    assert response.headers["Location"] == "/ja/"
+
+
+def test_cookie_beats_accept_language(client):
+    client.set_cookie("lang", "ja")
+    response = client.get("/", headers={"Accept-Language": "en"})
+    assert response.headers["Location"] == "/ja/"
+
+
+def test_user_setting_beats_cookie_and_header(client, login_as):
+    login_as("seeker", locale="ja")
+    client.set_cookie("lang", "en")
+    response = client.get("/", headers={"Accept-Language": "en"})
+    assert response.headers["Location"] == "/ja/"
+
+
+def test_visiting_a_language_remembers_it(client):
+    client.get("/ja/")
+    assert client.get("/").headers["Location"] == "/ja/"
+
+
+def test_unknown_language_prefix_is_not_found(client):
+    assert client.get("/fr/").status_code == 404
+    assert client.get("/EN/").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_html_lang_dir_and_hreflang_alternates(client, lang):
+    html = client.get(f"/{lang}/register?role=recruiter").get_data(as_text=True)
+    assert f'<html lang="{lang}" dir="ltr">' in html
+    assert 'hreflang="en" href="http://localhost/en/register?role=recruiter"' in html
+    assert 'hreflang="ja" href="http://localhost/ja/register?role=recruiter"' in html
+    assert 'hreflang="x-default"' in html
+
+
+def test_language_switch_keeps_page_and_query(client):
+    html = client.get("/en/register?role=recruiter").get_data(as_text=True)
+    switch = re.search(r'<nav class="languages".*?</nav>', html, re.S).group(0)
+    assert 'href="/ja/register?role=recruiter"' in switch
+    assert 'aria-current="true" lang="en"' in switch
+
+
+def test_page_text_follows_the_prefix(client):
+    assert "Log in" in client.get("/en/login").get_data(as_text=True)
+    assert "ログイン" in client.get("/ja/login").get_data(as_text=True)
+
+
+def test_formatting_goes_through_babel(app):
+    with app.test_request_context("/en/"):
+        app.preprocess_request()
+        assert format_jpy(250000) == "¥250,000"
+        assert format_pkr(120000) == "Rs\u00a0120,000"
+        assert format_number(1234567) == "1,234,567"
+    with app.test_request_context("/ja/"):
+        app.preprocess_request()
+        from datetime import date
+
+        assert format_date(date(2026, 4, 1), "long") == "2026年4月1日"
+        assert format_jpy(250000) == "￥250,000"
+
+
+def test_a_third_locale_is_one_config_line(database_url):
+    """Urdu (right to left) needs only a catalog and one entry in LANGUAGES."""
+    url, options = database_url
+    urdu = create_app({"ENV_NAME": "test", "LANGUAGES": ("en", "ja", "ur"), "SQLALCHEMY_DATABASE_URI": url,
+                       "SQLALCHEMY_ENGINE_OPTIONS": options})
+    with urdu.app_context():
+        client = urdu.test_client()
+        html = client.get("/ur/login").get_data(as_text=True)
+    assert '<html lang="ur" dir="rtl">' in html
+    assert 'hreflang="ur"' in html
+    assert "اردو" in html  # the switch names the language in its own script
