@@ -1,0 +1,31 @@
+import pytest
+
+from portal.accounts.identifiers import corporate_number_check_digit, is_valid_corporate_number
+
+
+@pytest.mark.parametrize("number", [
+    "7000012050002",  # National Tax Agency (国税庁)
+    "1180301018771",  # Toyota Motor Corporation
+    "5010001008846",
+    "4010401022860",
+])
+def test_real_corporate_numbers_are_valid(number):
+    assert is_valid_corporate_number(number)
+
+
+@pytest.mark.parametrize("number", [
+    "1010001008843",  # check digit off by one
+    "7000012050003",
+    "700001205000",  # 12 digits
+    "70000120500021",  # 14 digits
+    "７０００１２０５００００２",  # full-width digits
+    "70000-1205000",
+    "",
+])
+def test_invalid_corporate_numbers(number):
+    assert not is_valid_corporate_number(number)
+
+
+def test_check_digit_rejects_bad_input():
+    with pytest.raises(ValueError):
+        corporate_number_check_digit("12345")

@@ -1,0 +1,92 @@
+"""Bilingual for real: the catalogs are complete, and /ja/ pages show no English interface text."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from portal import translations
+
+# Words that are the same in Japanese text: test names, codes, the language switch's own name.
+ALLOWED_LATIN = {"JLPT", "JFT", "Basic", "N1", "N2", "N3", "N4", "N5", "OEP", "CV", "PDF", "DOCX", "SSW", "English",
+                 "ISCO", "NAVTTC", "BE", "OE", "CoE", "PKR", "JPY", "Rs", "IT", "name", "example", "com"}
+
+
+class VisibleText(HTMLParser):
+    """Collects text a person sees or hears: text nodes and labelling attributes, minus other-language parts."""
+
+    SKIP = {"script", "style"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.chunks: list[str] = []
+
+    def _foreign(self) -> bool:
+        return any(flag for _, flag in self.stack)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        foreign = tag in self.SKIP or (attrs.get("lang") not in (None, "ja") and tag != "html")
+        if not foreign and not self._foreign():
+            for name in ("alt", "title", "placeholder", "aria-label"):
+                if attrs.get(name):
+                    self.chunks.append(attrs[name])
+            if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+                self.chunks.append(attrs["value"])
+            if tag == "meta" and attrs.get("name") == "description":
+                self.chunks.append(attrs.get("content", ""))
+        if tag not in self.VOID:
+            self.stack.append((tag, foreign))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            name, _ = self.stack.pop()
+            if name == tag:
+                break
+
+    def handle_data(self, data):
+        if not self._foreign():
+            self.chunks.append(data)
+
+
+def english_words(html: str) -> list[str]:
+    parser = VisibleText()
+    parser.feed(html)
+    text = re.sub(r"\S+@\S+", " ", " ".join(parser.chunks))  # e-mail addresses are data, not interface
+    return [word for word in re.findall(r"[A-Za-z][A-Za-z'-]+", text) if word not in ALLOWED_LATIN]
+
+
+def test_catalogs_are_complete_and_pot_is_fresh(app):
+    assert translations.check(app.config["LANGUAGES"]) == []
+
+
+def test_the_detector_finds_english(client):
+    """Guard against a test that cannot fail: the English page is full of English words."""
+    assert len(english_words(client.get("/en/").get_data(as_text=True))) > 50
+
+
+PAGES = {
+    None: ["/ja/", "/ja/login", "/ja/register", "/ja/register?role=recruiter", "/ja/no-such-page"],
+    "seeker": ["/ja/", "/ja/seeker/", "/ja/account/", "/ja/staff/"],
+    "recruiter": ["/ja/recruiter/", "/ja/account/"],
+    "staff": ["/ja/staff/", "/ja/account/"],
+}
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_japanese_pages_have_no_english_interface_text(client, login_as, role):
+    login_as(role)
+    for url in PAGES[role]:
+        html = client.get(url).get_data(as_text=True)
+        assert english_words(html) == [], url
+
+
+def test_japanese_form_errors_are_japanese(client):
+    from tests.conftest import form_token
+
+    token = form_token(client, "/ja/register")
+    html = client.post("/ja/register", data={"csrf_token": token, "role": "seeker", "email": "not-an-email",
+                                             "password": "x", "confirm": "y"}).get_data(as_text=True)
+    assert english_words(html) == []
