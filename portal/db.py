@@ -70,3 +70,8 @@ def _on_begin(connection) -> None:
 
 def is_sqlite(engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def include_object(object, name, type_, reflected, compare_to) -> bool:  # noqa: A002 - Alembic's signature
+    """For Alembic: the full-text index (FTS5 table and shadow tables) is managed by hand in 0002."""
+    return not (type_ == "table" and name.startswith("postings_fts"))

@@ -17,7 +17,8 @@ from sqlalchemy import func, insert, select
 from portal.accounts.models import Organisation, OrganisationKind, OrganisationStatus, Role, User
 from portal.accounts.services import create_user
 from portal.extensions import db
-from portal.jobs.models import SUPPORT_CODES, VISA_CODES, Posting, PostingStatus, Source, monthly_estimate
+from portal.jobs.indexing import derived_values
+from portal.jobs.models import SUPPORT_CODES, VISA_CODES, Posting, PostingStatus, Source
 from portal.taxonomy.models import MinimumWage, Prefecture
 from portal.taxonomy.services import load_reference_data
 from portal.timeutil import today, utcnow
@@ -59,7 +60,8 @@ def database_is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(User))
 
 
-def _posting_values(item: dict, organisation_id: int, day_offset: int) -> dict:
+def _posting_values(item: dict, organisation_id: int, day_offset: int,
+                    organisation_names: tuple[str | None, str | None] = (None, None)) -> dict:
     now = utcnow()
     values = {
         "organisation_id": organisation_id,
@@ -93,7 +95,7 @@ def _posting_values(item: dict, organisation_id: int, day_offset: int) -> dict:
         values[f"visa_{code}"] = code in item["visas"]
     for code in SUPPORT_CODES:
         values[f"support_{code}"] = code in item["support"]
-    values["monthly_jpy"] = monthly_estimate(values["salary_min"], values["salary_unit"], values["hours_per_week"])
+    values.update(derived_values(values, organisation_names))
     return values
 
 
@@ -118,7 +120,9 @@ def seed_world() -> list[DemoAccount]:
             user.organisation_id = organisations[account.organisation].id
     db.session.commit()
     rows = [
-        _posting_values(item, organisations[item["posted_by"]].id, day_offset=index % 20)
+        _posting_values(item, organisations[item["posted_by"]].id, day_offset=index % 20,
+                        organisation_names=(organisations[item["posted_by"]].name_en,
+                                            organisations[item["posted_by"]].name_ja))
         for index, item in enumerate(load_demo_items())
     ]
     db.session.execute(insert(Posting), rows)
@@ -134,10 +138,9 @@ def seed_synthetic(count: int, progress: Callable[[int], object] | None = None, 
     load_reference_data()
     rng = random.Random(seed)
     templates = load_demo_items()
-    organisation_ids = list(db.session.scalars(select(Organisation.id)))
-    if not organisation_ids:
+    if not db.session.scalar(select(func.count()).select_from(Organisation)):
         seed_world()
-        organisation_ids = list(db.session.scalars(select(Organisation.id)))
+    organisations = [(o.id, (o.name_en, o.name_ja)) for o in db.session.scalars(select(Organisation))]
     prefectures = list(db.session.scalars(select(Prefecture.code)))
     minimum = {w.prefecture_code: w.yen_per_hour for w in db.session.scalars(
         select(MinimumWage).where(MinimumWage.fiscal_year == select(func.max(MinimumWage.fiscal_year)).scalar_subquery())
@@ -157,7 +160,8 @@ def seed_synthetic(count: int, progress: Callable[[int], object] | None = None, 
                 item["salary_max"] = max(item["salary_min"], int(round(item["salary_max"] * factor, -1)))
             item["city_en"] = item["city_ja"] = None
             item["valid_days"] = rng.randint(10, 120)
-            rows.append(_posting_values(item, rng.choice(organisation_ids), day_offset=rng.randint(0, 90)))
+            organisation_id, names = rng.choice(organisations)
+            rows.append(_posting_values(item, organisation_id, day_offset=rng.randint(0, 90), organisation_names=names))
         db.session.execute(insert(Posting), rows)
         db.session.commit()
         done += len(rows)

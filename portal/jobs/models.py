@@ -138,6 +138,10 @@ class Posting(db.Model):
     source: Mapped[str] = mapped_column(String(20), default=Source.RECRUITER)
     source_url: Mapped[str | None] = mapped_column(String(1000))
 
+    # Search tokens for both languages (see jobs.textindex); SQLite indexes them with FTS5,
+    # PostgreSQL with a GIN index on to_tsvector('simple', search_tokens).
+    search_tokens: Mapped[str] = mapped_column(Text, default="", server_default="")
+
     status: Mapped[str] = mapped_column(String(20), default=PostingStatus.DRAFT)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)

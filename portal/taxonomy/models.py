@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -66,3 +66,71 @@ class MinimumWage(db.Model):
     fiscal_year: Mapped[int] = mapped_column(Integer)
     yen_per_hour: Mapped[int] = mapped_column(Integer)
     effective_from: Mapped[date | None] = mapped_column(Date)
+
+
+class SubArea(db.Model):
+    """A task area within a sector (agriculture: crops, livestock)."""
+
+    __tablename__ = "sub_areas"
+
+    sector_code: Mapped[str] = mapped_column(ForeignKey("sectors.code"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_ja: Mapped[str] = mapped_column(String(120))
+
+    def name(self, lang: str) -> str:
+        return self.name_ja if lang == "ja" else self.name_en
+
+
+class Occupation(db.Model):
+    """An ISCO-08 unit group, with the sector it mostly belongs to."""
+
+    __tablename__ = "occupations"
+
+    isco: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ja: Mapped[str] = mapped_column(String(200))
+    sector_code: Mapped[str] = mapped_column(ForeignKey("sectors.code"), index=True)
+
+    def name(self, lang: str) -> str:
+        return self.name_ja if lang == "ja" else self.name_en
+
+
+class Trade(db.Model):
+    """A Pakistani trade (NAVTTC / common usage), mapped to occupations and sectors (editable data)."""
+
+    __tablename__ = "trades"
+
+    code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(200))
+    name_ja: Mapped[str] = mapped_column(String(200))
+    name_ur: Mapped[str | None] = mapped_column(String(200))
+    isco_codes: Mapped[list] = mapped_column(JSON, default=list)
+    sector_codes: Mapped[list] = mapped_column(JSON, default=list)
+
+    def name(self, lang: str) -> str:
+        return {"ja": self.name_ja, "ur": self.name_ur}.get(lang) or self.name_en
+
+
+class Synonym(db.Model):
+    """One term of a concept; all terms of a concept are searched together, across languages."""
+
+    __tablename__ = "synonyms"
+    __table_args__ = (UniqueConstraint("concept", "term"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concept: Mapped[str] = mapped_column(String(80), index=True)
+    term: Mapped[str] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(10))
+
+
+class ExchangeRate(db.Model):
+    """JPY → other currency, set by staff with the date it was taken; the newest one is used."""
+
+    __tablename__ = "exchange_rates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), index=True)
+    per_jpy: Mapped[float] = mapped_column(Float)
+    as_of: Mapped[date] = mapped_column(Date)
+    source: Mapped[str | None] = mapped_column(String(300))

@@ -9,7 +9,17 @@ from pathlib import Path
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.taxonomy.models import MinimumWage, Prefecture, Region, Sector
+from portal.taxonomy.models import (
+    ExchangeRate,
+    MinimumWage,
+    Occupation,
+    Prefecture,
+    Region,
+    Sector,
+    SubArea,
+    Synonym,
+    Trade,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -89,13 +99,54 @@ def load_reference_data() -> dict[str, int]:
                 db.session.add(MinimumWage(**values))
             else:
                 wage.yen_per_hour, wage.effective_from = values["yen_per_hour"], values["effective_from"]
+    db.session.flush()
+    _load_taxonomy()
+    _load_exchange_rates()
     db.session.commit()
-    return {
-        "regions": db.session.query(Region).count(),
-        "prefectures": db.session.query(Prefecture).count(),
-        "sectors": db.session.query(Sector).count(),
-        "minimum_wages": db.session.query(MinimumWage).count(),
-    }
+    return {model.__tablename__: db.session.query(model).count()
+            for model in (Region, Prefecture, Sector, MinimumWage, SubArea, Occupation, Trade, Synonym, ExchangeRate)}
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def _load_taxonomy() -> None:
+    existing_sub_areas = {(a.sector_code, a.code): a for a in db.session.scalars(select(SubArea))}
+    for row in _rows("taxonomy/sub_areas.csv"):
+        area = existing_sub_areas.get((row["sector"], row["code"]))
+        if area is None:
+            db.session.add(SubArea(sector_code=row["sector"], code=row["code"], name_en=row["name_en"],
+                                   name_ja=row["name_ja"]))
+        else:
+            area.name_en, area.name_ja = row["name_en"], row["name_ja"]
+    for row in _rows("taxonomy/occupations.csv"):
+        _upsert(Occupation, "isco", {"isco": row["isco"], "name_en": row["name_en"], "name_ja": row["name_ja"],
+                                     "sector_code": row["sector"]})
+    for row in _rows("taxonomy/trades.csv"):
+        _upsert(Trade, "code", {"code": row["code"], "name_en": row["name_en"], "name_ja": row["name_ja"],
+                                "name_ur": row["name_ur"] or None, "isco_codes": _split(row["isco_codes"]),
+                                "sector_codes": _split(row["sectors"])})
+    known = set(db.session.execute(select(Synonym.concept, Synonym.term)).all())
+    for row in _rows("taxonomy/synonyms.csv"):
+        if (row["concept"], row["term"]) not in known:
+            db.session.add(Synonym(concept=row["concept"], term=row["term"], lang=row["lang"]))
+            known.add((row["concept"], row["term"]))
+
+
+def _load_exchange_rates() -> None:
+    """Only seeds a currency that has no rate yet: staff-set rates are never overwritten."""
+    for row in _rows("exchange_rates.csv"):
+        if db.session.scalar(select(ExchangeRate.id).where(ExchangeRate.currency == row["currency"])) is None:
+            db.session.add(ExchangeRate(currency=row["currency"], per_jpy=float(row["per_jpy"]),
+                                        as_of=date.fromisoformat(row["as_of"]), source=row["source"]))
+
+
+def current_rate(currency: str) -> ExchangeRate | None:
+    return db.session.scalar(
+        select(ExchangeRate).where(ExchangeRate.currency == currency)
+        .order_by(ExchangeRate.as_of.desc(), ExchangeRate.id.desc()).limit(1)
+    )
 
 
 def minimum_wage_on(prefecture_code: str, day: date) -> MinimumWage | None:

@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from portal.accounts.models import User
+from portal.db import include_object
 from portal.extensions import db as _db
 
 from tests.conftest import make_user
@@ -14,7 +15,8 @@ from tests.conftest import make_user
 
 def test_migrations_match_the_models(db):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"render_as_batch": True})
+        context = MigrationContext.configure(
+            connection, opts={"render_as_batch": True, "include_object": include_object})
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -1,0 +1,164 @@
+"""Text to search tokens, and search queries to token groups. Pure: no Flask, no database.
+
+One tokenisation serves both databases. Japanese has no spaces and the words job seekers type are
+often two characters (介護, 溶接, 農業), which trigram indexes cannot find. So every run of
+Japanese characters is indexed as its single characters and its overlapping pairs (介護職 → 介 護 職
+介護 護職), and Latin text as lower-cased words. SQLite's FTS5 (unicode61) and PostgreSQL's
+`to_tsvector('simple', …)` then index the same space-separated tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+# Han, Hiragana, Katakana (with the long-vowel mark) and their half-width/compat forms after NFKC.
+_CJK = r"\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
+_IS_CJK = re.compile(rf"[{_CJK}]")
+# Particles and marks that join words in a Japanese query typed without spaces (東京の介護).
+_JA_JOINERS = re.compile(r"[のでとやへにを・、。／/]")
+_MAX_TERM_WORDS = 4
+# Words that say nothing about which job: every posting here is a job in Japan.
+STOP_WORDS = frozenset({
+    "a", "an", "the", "in", "at", "of", "for", "and", "or", "to", "with", "on", "as",
+    "job", "jobs", "work", "vacancy", "vacancies", "japan", "japanese",
+    "日本", "求人", "仕事", "募集",
+})
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width → half-width, compatibility kanji) and case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def is_cjk(token: str) -> bool:
+    return bool(_IS_CJK.match(token))
+
+
+def _runs(text: str) -> list[str]:
+    return _RUN.findall(normalise(text))
+
+
+def index_tokens(texts: Iterable[str | None]) -> str:
+    """The space-separated tokens to index for these texts (duplicates removed, order kept)."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        if not text:
+            continue
+        for run in _runs(text):
+            if is_cjk(run):
+                for char in run:
+                    seen.setdefault(char, None)
+                for i in range(len(run) - 1):
+                    seen.setdefault(run[i : i + 2], None)
+            else:
+                seen.setdefault(run, None)
+    return " ".join(seen)
+
+
+def phrase_tokens(phrase: str) -> list[str]:
+    """Tokens that must all be present for a phrase to match (pairs for Japanese, words otherwise)."""
+    tokens: list[str] = []
+    for run in _runs(phrase):
+        if is_cjk(run):
+            tokens.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+        else:
+            tokens.append(run)
+    return tokens
+
+
+@dataclass(frozen=True)
+class Alternative:
+    tokens: tuple[str, ...]
+    prefix: bool = False  # last Latin token may be a word start (weld → welder, welding)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing the user typed, and every way a posting may say it."""
+
+    text: str
+    alternatives: tuple[Alternative, ...]
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _split_query(query: str, synonyms: Mapping[str, frozenset[str]]) -> list[str]:
+    """Words of the query, joining runs of words that form one dictionary term (care worker)."""
+    pieces: list[str] = []
+    for chunk in normalise(query).split():
+        if is_cjk(chunk[0]) and chunk not in synonyms:
+            pieces.extend(part for part in _JA_JOINERS.split(chunk) if part)
+        else:
+            pieces.append(chunk)
+    terms: list[str] = []
+    i = 0
+    while i < len(pieces):
+        for span in range(min(_MAX_TERM_WORDS, len(pieces) - i), 0, -1):
+            candidate = " ".join(pieces[i : i + span])
+            if span == 1 or candidate in synonyms:
+                terms.append(candidate)
+                i += span
+                break
+    return [term for term in terms if term not in STOP_WORDS and phrase_tokens(term)]
+
+
+def parse_query(query: str, synonyms: Mapping[str, frozenset[str]]) -> list[Term]:
+    """Terms of a search query, each expanded through the synonym dictionary.
+
+    `synonyms` maps a normalised term to every normalised term of the same concept(s).
+    Every term must match (AND); any one alternative of a term is enough (OR).
+    """
+    parsed: list[Term] = []
+    for text in _split_query(query, synonyms):
+        singular = _singular(text)
+        expansions = synonyms.get(text) or synonyms.get(singular) or frozenset()
+        latin_word = not is_cjk(text[-1]) and len(singular) >= 3
+        alternatives = {Alternative(tuple(phrase_tokens(singular)), prefix=latin_word)}
+        for synonym in expansions:
+            tokens = tuple(phrase_tokens(synonym))
+            if tokens:
+                alternatives.add(Alternative(tokens))
+        parsed.append(Term(text, tuple(sorted(alternatives, key=lambda a: (len(a.tokens), a.tokens)))))
+    return parsed
+
+
+def fts5_query(terms: list[Term]) -> str:
+    """The SQLite FTS5 MATCH expression for parsed terms."""
+
+    def token(value: str, prefix: bool) -> str:
+        return f'"{value}"' + ("*" if prefix else "")
+
+    groups = []
+    for term in terms:
+        options = []
+        for alt in term.alternatives:
+            parts = [token(t, alt.prefix and i == len(alt.tokens) - 1) for i, t in enumerate(alt.tokens)]
+            options.append(parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")")
+        groups.append("(" + " OR ".join(options) + ")")
+    return " AND ".join(groups)
+
+
+def tsquery(terms: list[Term]) -> str:
+    """The PostgreSQL to_tsquery('simple', …) expression for parsed terms."""
+
+    def token(value: str, prefix: bool) -> str:
+        return f"'{value}'" + (":*" if prefix else "")
+
+    groups = []
+    for term in terms:
+        options = []
+        for alt in term.alternatives:
+            parts = [token(t, alt.prefix and i == len(alt.tokens) - 1) for i, t in enumerate(alt.tokens)]
+            options.append(parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")")
+        groups.append("(" + " | ".join(options) + ")")
+    return " & ".join(groups)

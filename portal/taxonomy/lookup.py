@@ -1,0 +1,93 @@
+"""Small reference tables kept in memory per process (they change rarely; staff edits show within
+a few minutes). Saves a join or a query per row on every search page."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.jobs.textindex import normalise
+from portal.taxonomy.models import Occupation, Prefecture, Region, Sector, SubArea, Synonym, Trade
+
+TTL_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Label:
+    code: str
+    en: str
+    ja: str
+
+    def name(self, lang: str) -> str:
+        return self.ja if lang == "ja" else self.en
+
+
+@dataclass(frozen=True)
+class PrefectureLabel(Label):
+    region: str
+
+
+@dataclass(frozen=True)
+class TradeLabel(Label):
+    ur: str | None
+    isco_codes: tuple[str, ...]
+    sector_codes: tuple[str, ...]
+
+    def name(self, lang: str) -> str:
+        return {"ja": self.ja, "ur": self.ur}.get(lang) or self.en
+
+
+@dataclass
+class Reference:
+    sectors: dict[str, Label]
+    sector_order: list[str]
+    regions: dict[str, Label]
+    prefectures: dict[str, PrefectureLabel]
+    occupations: dict[str, Label]
+    sub_areas: dict[tuple[str, str], Label]
+    trades: dict[str, TradeLabel]
+    synonyms: dict[str, frozenset[str]]
+    loaded_at: float
+
+
+_cache: dict[str, Reference] = {}
+
+
+def _load() -> Reference:
+    sectors = db.session.scalars(select(Sector).order_by(Sector.sort_order)).all()
+    concepts: dict[str, set[str]] = {}
+    for concept, term in db.session.execute(select(Synonym.concept, Synonym.term)):
+        concepts.setdefault(concept, set()).add(normalise(term))
+    synonyms: dict[str, set[str]] = {}
+    for terms in concepts.values():
+        for term in terms:
+            synonyms.setdefault(term, set()).update(terms)
+    return Reference(
+        sectors={s.code: Label(s.code, s.name_en, s.name_ja) for s in sectors},
+        sector_order=[s.code for s in sectors],
+        regions={r.code: Label(r.code, r.name_en, r.name_ja)
+                 for r in db.session.scalars(select(Region).order_by(Region.sort_order))},
+        prefectures={p.code: PrefectureLabel(p.code, p.name_en, p.name_ja, p.region_code)
+                     for p in db.session.scalars(select(Prefecture).order_by(Prefecture.code))},
+        occupations={o.isco: Label(o.isco, o.name_en, o.name_ja) for o in db.session.scalars(select(Occupation))},
+        sub_areas={(a.sector_code, a.code): Label(a.code, a.name_en, a.name_ja)
+                   for a in db.session.scalars(select(SubArea))},
+        trades={t.code: TradeLabel(t.code, t.name_en, t.name_ja, t.name_ur, tuple(t.isco_codes), tuple(t.sector_codes))
+                for t in db.session.scalars(select(Trade))},
+        synonyms={term: frozenset(terms) for term, terms in synonyms.items()},
+        loaded_at=time.monotonic(),
+    )
+
+
+def reference() -> Reference:
+    key = str(db.engine.url)
+    cached = _cache.get(key)
+    if cached is None or time.monotonic() - cached.loaded_at > TTL_SECONDS:
+        cached = _cache[key] = _load()
+    return cached
+
+
+def clear() -> None:
+    _cache.clear()
