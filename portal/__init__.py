@@ -64,7 +64,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_areas(app: Flask) -> None:
-    from portal.web import account, auth, public, recruiter, root, seeker, staff
+    from portal.web import account, api, auth, feeds, public, recruiter, root, seeker, staff
 
-    for module in (root, public, auth, account, seeker, recruiter, staff):
+    for module in (root, public, feeds, auth, account, seeker, recruiter, staff, api):
         app.register_blueprint(module.bp)

@@ -129,6 +129,14 @@ def format_pkr(amount: int | float | Decimal | None) -> str:
     return format_currency(round(amount), "PKR", locale=locale, format="¤\u00a0#,##0", currency_digits=False)
 
 
+def format_pkr_rate(rate: float | None) -> str:
+    """An exchange rate in rupees per yen, with two decimals (Rs 1.85)."""
+    if rate is None:
+        return ""
+    locale = "en_PK" if current_language() == "en" else current_language()
+    return format_currency(rate, "PKR", locale=locale, format="¤\u00a0#,##0.00", currency_digits=False)
+
+
 def format_number(value: int | float | Decimal | None) -> str:
     if value is None:
         return ""
@@ -149,7 +157,7 @@ def init_app(app) -> None:
     app.url_defaults(_inject_lang)
     app.after_request(_remember_language)
     app.jinja_env.filters.update(
-        jpy=format_jpy, pkr=format_pkr, number=format_number, date=format_date
+        jpy=format_jpy, pkr=format_pkr, pkr_rate=format_pkr_rate, number=format_number, date=format_date
     )
 
     @app.context_processor

@@ -25,11 +25,91 @@ POSTING_STATUS_NAMES = {
 }
 
 
+
+EMPLOYMENT_TYPE_NAMES = {
+    "FULL_TIME": _l("Full-time"),
+    "PART_TIME": _l("Part-time"),
+    "CONTRACTOR": _l("Contract"),
+    "TEMPORARY": _l("Temporary"),
+    "INTERN": _l("Internship"),
+    "PER_DIEM": _l("Day work"),
+    "OTHER": _l("Other"),
+}
+
+# As a requirement on a posting.
+JAPANESE_LEVEL_NAMES = {
+    "none": _l("No Japanese needed"),
+    "N5": _l("JLPT N5 (basic)"),
+    "JFT_BASIC": _l("JFT-Basic (A2) or JLPT N4"),
+    "N4": _l("JLPT N4 (elementary)"),
+    "N3": _l("JLPT N3 (intermediate)"),
+    "N2": _l("JLPT N2 (business level)"),
+    "N1": _l("JLPT N1 (advanced)"),
+}
+
+# As a level the job seeker has ("what I can do with N4").
+MY_JAPANESE_LEVEL_NAMES = {
+    "none": _l("I do not speak Japanese yet"),
+    "N5": _l("I have JLPT N5"),
+    "JFT_BASIC": _l("I passed JFT-Basic"),
+    "N4": _l("I have JLPT N4"),
+    "N3": _l("I have JLPT N3"),
+    "N2": _l("I have JLPT N2"),
+    "N1": _l("I have JLPT N1"),
+}
+
+VISA_NAMES = {
+    "ssw1": _l("Specified Skilled Worker (i)"),
+    "ssw2": _l("Specified Skilled Worker (ii)"),
+    "esd": _l("Employment for Skill Development / Technical Intern"),
+    "engineer": _l("Engineer / Specialist in Humanities / International Services"),
+    "other": _l("Other visa"),
+}
+
+SUPPORT_NAMES = {
+    "housing": _l("Housing provided"),
+    "airfare": _l("Airfare paid"),
+    "visa_sponsorship": _l("Visa sponsorship"),
+    "japanese_training": _l("Japanese lessons"),
+    "support_org": _l("Support from a registered support organisation"),
+}
+
+# Pay as written in each language: "¥1,200 per hour" / 「時給¥1,200」.
+SALARY_FORMATS = {
+    "HOUR": _l("%(amount)s per hour"),
+    "DAY": _l("%(amount)s per day"),
+    "MONTH": _l("%(amount)s per month"),
+    "YEAR": _l("%(amount)s per year"),
+}
+
+SORT_NAMES = {
+    "newest": _l("Newest first"),
+    "pay": _l("Highest pay first"),
+    "closing": _l("Closing soonest first"),
+}
+
+COST_FORMATS = {
+    "once": _l("%(amount)s once"),
+    "month": _l("%(amount)s a month"),
+    "year": _l("%(amount)s a year"),
+}
+
+
 def init_app(app) -> None:
+    names = {
+        "role_names": ROLE_NAMES,
+        "organisation_status_names": ORGANISATION_STATUS_NAMES,
+        "posting_status_names": POSTING_STATUS_NAMES,
+        "employment_type_names": EMPLOYMENT_TYPE_NAMES,
+        "japanese_level_names": JAPANESE_LEVEL_NAMES,
+        "my_japanese_level_names": MY_JAPANESE_LEVEL_NAMES,
+        "visa_names": VISA_NAMES,
+        "support_names": SUPPORT_NAMES,
+        "salary_formats": SALARY_FORMATS,
+        "sort_names": SORT_NAMES,
+        "cost_formats": COST_FORMATS,
+    }
+
     @app.context_processor
     def _labels():
-        return {
-            "role_names": ROLE_NAMES,
-            "organisation_status_names": ORGANISATION_STATUS_NAMES,
-            "posting_status_names": POSTING_STATUS_NAMES,
-        }
+        return names

@@ -23,7 +23,9 @@ from portal.extensions import db as _db
 from portal.extensions import limiter
 from portal.taxonomy.services import load_reference_data
 
-REFERENCE_TABLES = {"regions", "prefectures", "sectors", "minimum_wages", "alembic_version"}
+# Loaded once per run by load_reference_data(); a test that changes one of them restores it.
+REFERENCE_TABLES = {"regions", "prefectures", "sectors", "minimum_wages", "sub_areas", "occupations", "trades",
+                    "synonyms", "exchange_rates", "alembic_version"}
 TEST_PASSWORD = "correct horse battery staple"
 
 

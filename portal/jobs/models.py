@@ -5,7 +5,19 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation
@@ -86,6 +98,7 @@ class Posting(db.Model):
         Index("ix_postings_status_published", "status", "published_at"),
         Index("ix_postings_status_sector", "status", "sector_code"),
         Index("ix_postings_status_prefecture", "status", "prefecture_code"),
+        UniqueConstraint("import_source_id", "external_id", name="uq_postings_import_source_external_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,6 +150,16 @@ class Posting(db.Model):
     apply_url: Mapped[str | None] = mapped_column(String(1000))  # external application; None = on the portal
     source: Mapped[str] = mapped_column(String(20), default=Source.RECRUITER)
     source_url: Mapped[str | None] = mapped_column(String(1000))
+    # Imported postings: where from, the source's id, a hash of what it last sent.
+    import_source_id: Mapped[int | None] = mapped_column(ForeignKey("import_sources.id"), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(300))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    # The same job from another source, listed once: this row points at the one shown.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("postings.id"), index=True)
+    fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+    classification_confidence: Mapped[float | None] = mapped_column(Float)
+    # Set when staff correct sector/occupation: a re-import keeps their choice.
+    classification_locked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     # Search tokens for both languages (see jobs.textindex); SQLite indexes them with FTS5,
     # PostgreSQL with a GIN index on to_tsvector('simple', search_tokens).

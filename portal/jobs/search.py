@@ -159,8 +159,8 @@ class SearchResult:
 
 
 def public_condition():
-    """What the public may see: published and not past its closing date."""
-    return and_(Posting.status == PostingStatus.PUBLISHED,
+    """What the public may see: published, not past its closing date, not a duplicate of another."""
+    return and_(Posting.status == PostingStatus.PUBLISHED, Posting.duplicate_of_id.is_(None),
                 or_(Posting.valid_through.is_(None), Posting.valid_through >= today()))
 
 

@@ -1,22 +1,35 @@
-"""Pages anyone can see."""
+"""Pages anyone can see: home, job search, job page."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.jobs.models import Posting, PostingStatus
+from portal.i18n import current_language
+from portal.jobs import services
+from portal.jobs.models import Posting
+from portal.jobs.search import LEVEL_RANK, SORTS, parse_params, public_condition, search
+from portal.jobs.structured import description_html, job_posting, script_json
+from portal.taxonomy.lookup import reference
 from portal.taxonomy.models import Sector
 
 bp = Blueprint("public", __name__, url_prefix="/<lang:lang>")
+
+# Names of search parameters, for error messages.
+PARAM_LABELS = {
+    "q": _l("Job, skill or place"), "sector": _l("Field"), "region": _l("Region"), "prefecture": _l("Prefecture"),
+    "japanese": _l("My Japanese"), "visa": _l("Visa"), "employment_type": _l("Type of work"),
+    "min_pay": _l("Minimum pay per month (yen)"), "housing": _l("Housing provided"), "sort": _l("Sort"),
+    "page": _l("Page"), "per_page": _l("Results per page"),
+}
 
 
 @bp.get("/")
 def home():
     counts = dict(
         db.session.execute(
-            select(Posting.sector_code, func.count())
-            .where(Posting.status == PostingStatus.PUBLISHED)
-            .group_by(Posting.sector_code)
+            select(Posting.sector_code, func.count()).where(public_condition()).group_by(Posting.sector_code)
         ).all()
     )
     sectors = db.session.scalars(select(Sector).order_by(Sector.sort_order)).all()
@@ -24,4 +37,52 @@ def home():
         "public/home.html",
         sectors=[(sector, counts.get(sector.code, 0)) for sector in sectors],
         total_jobs=sum(counts.values()),
+    )
+
+
+@bp.get("/jobs")
+def jobs():
+    params, errors = parse_params(request.args, strict=False)
+    result = search(params)
+    return render_template(
+        "public/jobs.html",
+        result=result,
+        params=params,
+        errors={error.param: error.message for error in errors},
+        param_labels=PARAM_LABELS,
+        ref=reference(),
+        levels=list(LEVEL_RANK),
+        sorts=SORTS,
+    ), (400 if errors else 200)
+
+
+@bp.get("/jobs/<int:posting_id>")
+def job(posting_id: int):
+    posting = services.get_viewable_posting(posting_id)
+    if posting is None:
+        abort(404)
+    lang = current_language()
+    ref = reference()
+    is_open = services.is_open(posting)
+    prefecture = ref.prefectures[posting.prefecture_code]
+    city, _ = posting.text("city", lang)
+    structured = None
+    if is_open:
+        structured = Markup(script_json(job_posting(
+            posting, lang=lang, url=url_for("public.job", posting_id=posting.id, _external=True),
+            region=prefecture.name(lang), locality=city, employer=posting.employer(lang),
+            apply_on_site=not posting.apply_url)))
+    texts = {field: posting.text(field, lang) for field in
+             ("title", "description", "requirements", "working_hours", "days_off", "city")}
+    return render_template(
+        "public/job.html",
+        posting=posting,
+        texts=texts,
+        description=Markup(description_html(texts["description"][0])),
+        requirements=Markup(description_html(texts["requirements"][0])),
+        is_open=is_open,
+        pay=services.pay_facts(posting),
+        ref=ref,
+        sector=db.session.get(Sector, posting.sector_code),
+        structured=structured,
     )

@@ -11,6 +11,12 @@ POLICY: dict[str, frozenset[str]] = {
     "root.healthz": EVERYONE,
     "root.readyz": EVERYONE,
     "public.home": EVERYONE,
+    "public.jobs": EVERYONE,
+    "public.job": EVERYONE,
+    "feeds.jobs_atom": EVERYONE,
+    "feeds.sitemap_index": EVERYONE,
+    "feeds.sitemap_pages": EVERYONE,
+    "feeds.sitemap_jobs": EVERYONE,
     "auth.login": EVERYONE,
     "auth.register": EVERYONE,
     "auth.logout": EVERYONE,
@@ -21,9 +27,19 @@ POLICY: dict[str, frozenset[str]] = {
     "seeker.dashboard": frozenset({"seeker"}),
     "recruiter.dashboard": frozenset({"recruiter"}),
     "staff.dashboard": frozenset({"staff"}),
+    "api.jobs": EVERYONE,
+    "api.job": EVERYONE,
+    "api.sectors": EVERYONE,
+    "api.prefectures": EVERYONE,
+    "api.occupations": EVERYONE,
+    "api.trades": EVERYONE,
+    "api.openapi_document": EVERYONE,
 }
 
 # Values for URL arguments other than the language.
 SAMPLE_ARGS: dict[str, dict] = {
     "static": {"filename": "style.css"},
+    "api.job": {"posting_id": 1},
+    "public.job": {"posting_id": 1},
+    "feeds.sitemap_jobs": {"page": 1},
 }

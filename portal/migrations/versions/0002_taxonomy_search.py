@@ -8,6 +8,8 @@ Create Date: 2026-11-27 01:44:33.636157
 from alembic import op
 import sqlalchemy as sa
 
+from portal.jobs.search_index import create_search_index, drop_search_index
+
 
 # revision identifiers, used by Alembic.
 revision = "0002"
@@ -73,39 +75,6 @@ def upgrade():
 
     # ### end Alembic commands ###
     create_search_index()
-
-
-# The full-text index differs by database; both index the same tokens (portal/jobs/textindex.py).
-# NOTE: a later batch migration that recreates `postings` on SQLite drops these triggers: call
-# drop_search_index() before and create_search_index() after it.
-SQLITE_FTS = [
-    "CREATE VIRTUAL TABLE postings_fts USING fts5(search_tokens, content='postings', content_rowid='id', "
-    "tokenize='unicode61 remove_diacritics 2')",
-    "CREATE TRIGGER postings_fts_ai AFTER INSERT ON postings BEGIN "
-    "INSERT INTO postings_fts(rowid, search_tokens) VALUES (new.id, new.search_tokens); END",
-    "CREATE TRIGGER postings_fts_ad AFTER DELETE ON postings BEGIN "
-    "INSERT INTO postings_fts(postings_fts, rowid, search_tokens) VALUES ('delete', old.id, old.search_tokens); END",
-    "CREATE TRIGGER postings_fts_au AFTER UPDATE OF search_tokens ON postings BEGIN "
-    "INSERT INTO postings_fts(postings_fts, rowid, search_tokens) VALUES ('delete', old.id, old.search_tokens); "
-    "INSERT INTO postings_fts(rowid, search_tokens) VALUES (new.id, new.search_tokens); END",
-    "INSERT INTO postings_fts(postings_fts) VALUES ('rebuild')",
-]
-POSTGRES_INDEX = ["CREATE INDEX ix_postings_search ON postings USING gin (to_tsvector('simple', search_tokens))"]
-
-
-def create_search_index():
-    statements = SQLITE_FTS if op.get_bind().dialect.name == "sqlite" else POSTGRES_INDEX
-    for statement in statements:
-        op.execute(statement)
-
-
-def drop_search_index():
-    if op.get_bind().dialect.name == "sqlite":
-        for name in ("postings_fts_ai", "postings_fts_ad", "postings_fts_au"):
-            op.execute(f"DROP TRIGGER IF EXISTS {name}")
-        op.execute("DROP TABLE IF EXISTS postings_fts")
-    else:
-        op.execute("DROP INDEX IF EXISTS ix_postings_search")
 
 
 def downgrade():

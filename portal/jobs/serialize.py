@@ -1,0 +1,40 @@
+"""A posting as plain JSON data: what the public API returns (its schema is in portal/web/openapi.py).
+
+Only public fields: nothing about the recruiter, the moderation state or the source.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from flask import url_for
+
+from portal.jobs.models import Posting
+from portal.timeutil import as_utc
+
+
+def _salary(posting: Posting) -> dict | None:
+    if posting.salary_unit is None or (posting.salary_min is None and posting.salary_max is None):
+        return None
+    return {"min": posting.salary_min, "max": posting.salary_max, "unit": posting.salary_unit, "currency": "JPY"}
+
+
+def posting_json(posting: Posting, lang: str) -> dict:
+    """One posting; `lang` chooses the language of the job page `url` and of the `employer` name."""
+    posted = as_utc(posting.published_at or posting.created_at).astimezone(UTC)
+    return {
+        "id": posting.id,
+        "url": url_for("public.job", lang=lang, posting_id=posting.id, _external=True),
+        "title": {"en": posting.title_en or None, "ja": posting.title_ja or None},
+        "sector": posting.sector_code,
+        "occupation": posting.occupation_code or None,
+        "prefecture": posting.prefecture_code,
+        "employer": posting.employer(lang),
+        "salary": _salary(posting),
+        "monthly_jpy": posting.monthly_jpy,
+        "japanese_level": posting.japanese_level,
+        "visa": posting.visas,
+        "employment_type": posting.employment_type,
+        "date_posted": posted.date().isoformat(),
+        "valid_through": posting.valid_through.isoformat() if posting.valid_through else None,
+    }

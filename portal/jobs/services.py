@@ -1,0 +1,77 @@
+"""Reading postings for the public pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.jobs.models import STANDARD_MONTHLY_HOURS, Posting, PostingStatus, SalaryUnit, monthly_estimate
+from portal.taxonomy.models import ExchangeRate, MinimumWage
+from portal.taxonomy.services import current_rate, minimum_wage_on
+from portal.timeutil import today
+
+# Postings the public may open: live ones and ones that have ended (they say so).
+VIEWABLE = (PostingStatus.PUBLISHED, PostingStatus.CLOSED, PostingStatus.EXPIRED)
+
+
+def get_viewable_posting(posting_id: int) -> Posting | None:
+    return db.session.scalar(
+        select(Posting).where(Posting.id == posting_id, Posting.status.in_(VIEWABLE))
+        .options(selectinload(Posting.organisation))
+    )
+
+
+def is_open(posting: Posting, day: date | None = None) -> bool:
+    day = day or today()
+    return posting.status == PostingStatus.PUBLISHED and (posting.valid_through is None or posting.valid_through >= day)
+
+
+@dataclass(frozen=True)
+class PayFacts:
+    """What a posting's pay means: per month, per hour, against the minimum wage, in rupees."""
+
+    monthly_min: int | None
+    monthly_max: int | None
+    hourly_min: float | None  # hourly equivalent of the lowest pay
+    minimum_wage: MinimumWage | None
+    below_minimum: bool
+    rate: ExchangeRate | None
+    pkr_monthly_min: int | None
+    pkr_monthly_max: int | None
+
+
+def hourly_equivalent(amount: int | None, unit: str | None, hours_per_week: float | None) -> float | None:
+    if amount is None or unit is None:
+        return None
+    if unit == SalaryUnit.HOUR:
+        return float(amount)
+    monthly = monthly_estimate(amount, unit, hours_per_week)
+    monthly_hours = hours_per_week * 52 / 12 if hours_per_week else STANDARD_MONTHLY_HOURS
+    return monthly / monthly_hours if monthly is not None else None
+
+
+def pay_facts(posting: Posting, day: date | None = None) -> PayFacts:
+    day = day or today()
+    monthly_min = monthly_estimate(posting.salary_min, posting.salary_unit, posting.hours_per_week)
+    monthly_max = monthly_estimate(posting.salary_max, posting.salary_unit, posting.hours_per_week)
+    hourly = hourly_equivalent(posting.salary_min, posting.salary_unit, posting.hours_per_week)
+    wage = minimum_wage_on(posting.prefecture_code, day)
+    rate = current_rate("PKR")
+
+    def pkr(value: int | None) -> int | None:
+        return round(value * rate.per_jpy) if value is not None and rate is not None else None
+
+    return PayFacts(
+        monthly_min=monthly_min,
+        monthly_max=monthly_max,
+        hourly_min=hourly,
+        minimum_wage=wage,
+        below_minimum=bool(hourly is not None and wage is not None and hourly < wage.yen_per_hour),
+        rate=rate,
+        pkr_monthly_min=pkr(monthly_min),
+        pkr_monthly_max=pkr(monthly_max),
+    )

@@ -1,0 +1,265 @@
+"""The OpenAPI 3.1 description of the public API (/api/v1). Tests validate every response against it,
+so a change to portal/web/api.py or portal/jobs/serialize.py that is not made here too fails them."""
+
+from __future__ import annotations
+
+from portal.jobs.models import EmploymentType, JapaneseLevel, SalaryUnit, VISA_CODES
+from portal.jobs.search import DEFAULT_PER_PAGE, LEVEL_RANK, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS
+
+REF = "#/components/schemas/"
+
+NULLABLE_STRING = {"type": ["string", "null"]}
+NAME_EN_JA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["en", "ja"],
+    "properties": {"en": {"type": "string"}, "ja": {"type": "string"}},
+}
+
+
+def _list_of(item: str) -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["items"],
+        "properties": {"items": {"type": "array", "items": {"$ref": REF + item}}},
+    }
+
+
+SCHEMAS: dict[str, dict] = {
+    "Posting": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "url", "title", "sector", "occupation", "prefecture", "employer", "salary",
+                     "monthly_jpy", "japanese_level", "visa", "employment_type", "date_posted", "valid_through"],
+        "properties": {
+            "id": {"type": "integer", "minimum": 1},
+            "url": {"type": "string", "format": "uri", "description": "The job page, in the language asked for."},
+            "title": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["en", "ja"],
+                "description": "The title in each language; null where the posting has none.",
+                "properties": {"en": NULLABLE_STRING, "ja": NULLABLE_STRING},
+            },
+            "sector": {"type": "string", "description": "Sector code (see /taxonomy/sectors)."},
+            "occupation": {"type": ["string", "null"],
+                           "description": "ISCO-08 unit group (see /taxonomy/occupations)."},
+            "prefecture": {"type": "string", "pattern": "^[0-9]{2}$",
+                           "description": "JIS X 0401 prefecture code (see /taxonomy/prefectures)."},
+            "employer": {"type": "string", "description": "Employer name, in the language asked for if known."},
+            "salary": {"oneOf": [{"type": "null"}, {"$ref": REF + "Salary"}]},
+            "monthly_jpy": {"type": ["integer", "null"], "description": "Minimum pay as an estimate per month."},
+            "japanese_level": {"type": "string", "enum": [level.value for level in JapaneseLevel]},
+            "visa": {"type": "array", "uniqueItems": True, "items": {"type": "string", "enum": list(VISA_CODES)}},
+            "employment_type": {"type": "string", "enum": [kind.value for kind in EmploymentType]},
+            "date_posted": {"type": "string", "format": "date"},
+            "valid_through": {"type": ["string", "null"], "format": "date",
+                              "description": "Last day applications are accepted; null when open-ended."},
+        },
+    },
+    "Salary": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["min", "max", "unit", "currency"],
+        "properties": {
+            "min": {"type": ["integer", "null"], "minimum": 0},
+            "max": {"type": ["integer", "null"], "minimum": 0},
+            "unit": {"type": "string", "enum": [unit.value for unit in SalaryUnit]},
+            "currency": {"type": "string", "const": "JPY"},
+        },
+    },
+    "JobList": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["items", "total", "page", "per_page"],
+        "properties": {
+            "items": {"type": "array", "items": {"$ref": REF + "Posting"}},
+            "total": {"type": "integer", "minimum": 0, "description": "Matching postings on all pages."},
+            "page": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        },
+    },
+    "Sector": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["code", "name"],
+        "properties": {"code": {"type": "string"}, "name": {"$ref": REF + "NameEnJa"}},
+    },
+    "Prefecture": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["code", "name", "region"],
+        "properties": {
+            "code": {"type": "string", "pattern": "^[0-9]{2}$"},
+            "name": {"$ref": REF + "NameEnJa"},
+            "region": {"type": "string", "description": "Region code, as taken by the `region` filter."},
+        },
+    },
+    "Occupation": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["isco", "name"],
+        "properties": {"isco": {"type": "string", "pattern": "^[0-9]{4}$"}, "name": {"$ref": REF + "NameEnJa"}},
+    },
+    "Trade": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["code", "name", "isco_codes", "sectors"],
+        "properties": {
+            "code": {"type": "string"},
+            "name": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["en", "ja", "ur"],
+                "properties": {"en": {"type": "string"}, "ja": {"type": "string"}, "ur": NULLABLE_STRING},
+            },
+            "isco_codes": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{4}$"}},
+            "sectors": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "NameEnJa": NAME_EN_JA,
+    "SectorList": _list_of("Sector"),
+    "PrefectureList": _list_of("Prefecture"),
+    "OccupationList": _list_of("Occupation"),
+    "TradeList": _list_of("Trade"),
+    "Error": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "integer", "minimum": 400, "maximum": 599},
+                    "param": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+    "ParamError": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["code", "param", "message"],
+                "properties": {
+                    "code": {"type": "integer", "const": 400},
+                    "param": {"type": "string", "description": "The query parameter that was not accepted."},
+                    "message": {"type": "string", "description": "What is wrong with it, in English."},
+                },
+            },
+        },
+    },
+}
+
+
+def _query(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+def _json(description: str, schema: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": REF + schema}}}}
+
+
+BAD_PARAMETER = _json("A query parameter was not accepted; `param` names it.", "ParamError")
+
+
+def _lang_parameter(languages: tuple[str, ...], default: str) -> dict:
+    return _query("lang", {"type": "string", "enum": list(languages), "default": default},
+                  "Language of each posting's `url` (its job page) and of its `employer` name.")
+
+
+def _search_parameters() -> list[dict]:
+    return [
+        _query("q", {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+               "Keywords, in English or Japanese; each word must match, synonyms across languages count."),
+        _query("sector", {"type": "string"}, "A sector code from /taxonomy/sectors."),
+        _query("region", {"type": "string"}, "A region code (the `region` of /taxonomy/prefectures)."),
+        _query("prefecture", {"type": "string", "pattern": "^[0-9]{2}$"},
+               "A prefecture code from /taxonomy/prefectures; takes precedence over `region`."),
+        _query("japanese", {"type": "string", "enum": list(LEVEL_RANK)},
+               "The seeker's Japanese level: postings that need this level or less."),
+        _query("visa", {"type": "string", "enum": list(VISA_CODES)}, "Postings open to this visa."),
+        _query("employment_type", {"type": "string", "enum": [kind.value for kind in EmploymentType]},
+               "schema.org employment type."),
+        _query("min_pay", {"type": "integer", "minimum": 0, "maximum": 10_000_000},
+               "Lowest monthly pay in yen (hourly, daily and yearly pay are converted to a month)."),
+        _query("housing", {"type": "string", "enum": ["1", "0", "true", "false", "on"]},
+               "1, true or on: only postings that provide housing."),
+        _query("sort", {"type": "string", "enum": list(SORTS), "default": SORTS[0]},
+               "newest first, highest pay first, or closing soonest first."),
+        _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page number."),
+        _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
+               "Postings per page."),
+    ]
+
+
+def _taxonomy(operation_id: str, summary: str, schema: str) -> dict:
+    return {"get": {"operationId": operation_id, "summary": summary, "tags": ["taxonomy"],
+                    "responses": {"200": _json(summary, schema)}}}
+
+
+def document(languages: tuple[str, ...], default_language: str) -> dict:
+    """The OpenAPI document, for the site's locales (LANGUAGES and BABEL_DEFAULT_LOCALE)."""
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "info": {
+            "title": "Kakehashi public API",
+            "version": "1.0.0",
+            "summary": "Read-only job postings in Japan for workers from Pakistan, and the codes they use.",
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/jobs": {
+                "get": {
+                    "operationId": "listJobs",
+                    "summary": "Search published job postings",
+                    "description": "The same parameters as the search page; unknown parameters are ignored.",
+                    "tags": ["jobs"],
+                    "parameters": [*_search_parameters(), _lang_parameter(languages, default_language)],
+                    "responses": {"200": _json("One page of matching postings.", "JobList"), "400": BAD_PARAMETER},
+                },
+            },
+            "/jobs/{posting_id}": {
+                "get": {
+                    "operationId": "getJob",
+                    "summary": "One published job posting",
+                    "tags": ["jobs"],
+                    "parameters": [
+                        {"name": "posting_id", "in": "path", "required": True,
+                         "schema": {"type": "integer", "minimum": 1}},
+                        _lang_parameter(languages, default_language),
+                    ],
+                    "responses": {
+                        "200": _json("The posting.", "Posting"),
+                        "400": BAD_PARAMETER,
+                        "404": _json("No published posting has this id (or it has closed).", "Error"),
+                    },
+                },
+            },
+            "/taxonomy/sectors": _taxonomy("listSectors", "Sectors, in display order", "SectorList"),
+            "/taxonomy/prefectures": _taxonomy("listPrefectures", "The 47 prefectures", "PrefectureList"),
+            "/taxonomy/occupations": _taxonomy("listOccupations", "ISCO-08 occupations", "OccupationList"),
+            "/taxonomy/trades": _taxonomy("listTrades", "Pakistani trades mapped to occupations and sectors",
+                                          "TradeList"),
+            "/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "This document",
+                    "tags": ["meta"],
+                    "responses": {"200": {"description": "OpenAPI 3.1 document.", "content": {"application/json": {
+                        "schema": {"type": "object", "required": ["openapi", "info", "paths"]}}}}},
+                },
+            },
+        },
+        "components": {"schemas": SCHEMAS},
+    }
