@@ -14,6 +14,129 @@ from portal.db import writing
 users_cli = AppGroup("users", help="Manage accounts.")
 reference_cli = AppGroup("reference", help="Reference data (prefectures, fields, minimum wages).")
 translate_cli = AppGroup("translate", help="Translation catalogs: extract, update, compile, check.")
+sources_cli = AppGroup("sources", help="External job sources to import from.")
+
+
+@sources_cli.command("add")
+@click.argument("name")
+@click.argument("url")
+@click.option("--kind", type=click.Choice(["jsonld", "indeed-xml", "feed", "json", "csv"]), required=True)
+@click.option("--trusted", is_flag=True, help="Publish without review (red-flagged postings are still held).")
+@click.option("--mapping", "mapping_file", type=click.File("r", encoding="utf-8"),
+              help="JSON file mapping fields to dotted paths (kind json).")
+@click.option("--every", "every_hours", type=click.FloatRange(min=0.1), default=24.0, show_default=True,
+              help="Hours between imports.")
+@click.option("--concurrency", type=click.IntRange(1, 32), default=2, show_default=True,
+              help="Parallel requests to the source's site.")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds between requests to the source's site.")
+def sources_add(name, url, kind, trusted, mapping_file, every_hours, concurrency, delay):
+    """Add a source."""
+    import json
+
+    from portal.feeds.services import SourceError, add_source
+
+    mapping = None
+    if mapping_file is not None:
+        try:
+            mapping = json.load(mapping_file)
+        except json.JSONDecodeError as error:
+            raise click.ClickException(f"The mapping file is not valid JSON: {error}") from error
+    try:
+        source = add_source(name, url, kind, trusted=trusted, mapping=mapping, every_hours=every_hours,
+                            max_concurrency=concurrency, delay_seconds=delay)
+    except SourceError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"Added source {source.name} ({source.kind}{', trusted' if source.trusted else ''}).")
+
+
+@sources_cli.command("list")
+def sources_list():
+    """Every source with its health."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.feeds.models import ImportSource
+
+    sources = db.session.scalars(select(ImportSource).order_by(ImportSource.name)).all()
+    if not sources:
+        click.echo("No sources.")
+    for source in sources:
+        state = "enabled" if source.enabled else "disabled"
+        health = f"{source.consecutive_failures} failures, last error: {source.last_error}" \
+            if source.consecutive_failures else "ok"
+        click.echo(f"{source.name}\t{source.kind}\t{state}\t{'trusted' if source.trusted else 'reviewed'}\t"
+                   f"next {source.next_run_at:%Y-%m-%d %H:%M}\t{health}\t{source.url}"
+                   if source.next_run_at else f"{source.name}\t{source.kind}\t{state}\t{health}\t{source.url}")
+
+
+@sources_cli.command("disable")
+@click.argument("name")
+def sources_disable(name):
+    """Stop importing a source (its postings stay)."""
+    from portal.feeds.services import SourceError, set_enabled
+
+    try:
+        set_enabled(name, False)
+    except SourceError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"Disabled {name}.")
+
+
+@sources_cli.command("enable")
+@click.argument("name")
+def sources_enable(name):
+    from portal.feeds.services import SourceError, set_enabled
+
+    try:
+        set_enabled(name, True)
+    except SourceError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"Enabled {name}.")
+
+
+@click.command("import")
+@click.option("--source", "source_name", help="Import this source now, due or not.")
+@click.option("--file", "upload", type=click.File("rb"), help="The file for a csv source.")
+def import_command(source_name, upload):
+    """Import all due sources (or one). Safe to run from cron on several hosts at once."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.feeds.http import fetcher_from_config
+    from portal.feeds.models import ImportSource
+    from portal.feeds.services import due_sources, run_source
+
+    fetcher = fetcher_from_config(current_app.config)
+    if source_name:
+        source = db.session.scalar(select(ImportSource).where(ImportSource.name == source_name))
+        if source is None:
+            raise click.ClickException(f"No source named {source_name}.")
+        sources = [source]
+    else:
+        sources = due_sources()
+    content = upload.read() if upload else None
+    failed = 0
+    with click.progressbar(sources, label="Importing", file=sys.stderr if sys.stderr.isatty() else None,
+                           item_show_func=lambda s: s.name if s else "") as bar:
+        summaries = []
+        for source in bar:
+            name = source.name
+            run = run_source(source.id, fetcher, upload=content)
+            if run is None:
+                summaries.append(f"{name}: skipped, another process is importing it")
+                continue
+            failed += run.status == "failed"
+            summaries.append(
+                f"{name}: {run.status} in {run.duration_ms / 1000:.1f}s — fetched {run.fetched}, new {run.new}, "
+                f"updated {run.updated}, unchanged {run.unchanged}, closed {run.closed}, skipped {run.skipped}, "
+                f"errors {run.errors}" + (f" ({run.error})" if run.error else ""))
+    for line in summaries:
+        click.echo(line)
+    if not sources:
+        click.echo("No source is due.")
+    if failed:
+        raise SystemExit(1)
 
 
 @users_cli.command("create")
@@ -117,9 +240,11 @@ def _writes(command: click.Command) -> click.Command:
 
 
 def init_app(app) -> None:
-    for command in (create_user, load_reference, seed_demo):
+    for command in (create_user, load_reference, seed_demo, sources_add, sources_disable, sources_enable):
         _writes(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(reference_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(sources_cli)
+    app.cli.add_command(import_command)
     app.cli.add_command(seed_demo)

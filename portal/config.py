@@ -22,7 +22,7 @@ class Config:
     # direction, native name and formats all come from Babel's CLDR data.
     LANGUAGES = ("en", "ja")
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Tokyo"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Karachi"  # most readers (workers, consulate staff) are in Pakistan
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
     LANGUAGE_COOKIE = "lang"
 
@@ -51,8 +51,9 @@ class Config:
     PROXY_FIX_X_FOR = 0
     HSTS_SECONDS = 63072000
 
-    # Scale for `seed-demo --postings N`, batches written per transaction.
-    SEED_BATCH_SIZE = 5000
+    # Outbound fetches (imports): exact host names that may resolve to private addresses (an intranet
+    # feed, or the test suite's local server). Empty in production unless you need it.
+    PORTAL_FETCH_ALLOWED_HOSTS = ""
 
 
 class DevelopmentConfig(Config):
@@ -79,6 +80,7 @@ _ENV_OVERRIDES = (
     "LOGIN_LIMIT_PER_IP",
     "LOGIN_LIMIT_PER_ACCOUNT",
     "REGISTER_LIMIT_PER_IP",
+    "PORTAL_FETCH_ALLOWED_HOSTS",
 )
 
 

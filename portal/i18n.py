@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
+from flask_babel import format_datetime as _flask_format_datetime
 from babel.numbers import format_currency, format_decimal
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale
@@ -151,13 +152,23 @@ def format_date(value: date | datetime | None, form: str = "medium") -> str:
     return _babel_format_date(value, form, locale=current_language())
 
 
+def format_datetime(value: datetime | None, form: str = "medium") -> str:
+    """A moment, in the site's time zone (Pakistan, where most readers are)."""
+    if value is None:
+        return ""
+    from portal.timeutil import as_utc
+
+    return _flask_format_datetime(as_utc(value), form)
+
+
 def init_app(app) -> None:
     app.url_map.converters["lang"] = make_lang_converter(tuple(app.config["LANGUAGES"]))
     app.url_value_preprocessor(_pull_lang)
     app.url_defaults(_inject_lang)
     app.after_request(_remember_language)
     app.jinja_env.filters.update(
-        jpy=format_jpy, pkr=format_pkr, pkr_rate=format_pkr_rate, number=format_number, date=format_date
+        jpy=format_jpy, pkr=format_pkr, pkr_rate=format_pkr_rate, number=format_number, date=format_date,
+        datetime=format_datetime
     )
 
     @app.context_processor

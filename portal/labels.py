@@ -94,6 +94,27 @@ COST_FORMATS = {
     "year": _l("%(amount)s a year"),
 }
 
+RUN_STATUS_NAMES = {
+    "running": _l("Running"),
+    "succeeded": _l("Complete"),
+    "partial": _l("Partly done (some pages failed; nothing was closed)"),
+    "not_modified": _l("Not changed since the last import"),
+    "failed": _l("Failed (nothing was changed)"),
+}
+
+# Why an imported item was skipped (codes from portal/feeds).
+SKIP_REASON_NAMES = {
+    "invalid_json": _l("Broken JSON-LD"),
+    "missing_title": _l("No title"),
+    "missing_id": _l("No id"),
+    "not_in_japan": _l("Not in Japan"),
+    "no_prefecture": _l("No prefecture"),
+    "expired": _l("Already closed"),
+    "duplicate_id": _l("Same id twice"),
+    "fetch_failed": _l("Page could not be fetched"),
+    "normalise_error": _l("Could not be read"),
+}
+
 
 def init_app(app) -> None:
     names = {
@@ -108,6 +129,8 @@ def init_app(app) -> None:
         "salary_formats": SALARY_FORMATS,
         "sort_names": SORT_NAMES,
         "cost_formats": COST_FORMATS,
+        "run_status_names": RUN_STATUS_NAMES,
+        "skip_reason_names": SKIP_REASON_NAMES,
     }
 
     @app.context_processor

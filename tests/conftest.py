@@ -77,6 +77,8 @@ def app(database_url):
             "SQLALCHEMY_DATABASE_URI": url,
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, **engine_options},
             "RATELIMIT_STORAGE_URI": "memory://",
+            # Importer tests serve feeds on this machine: the private-address guard lets only these through.
+            "PORTAL_FETCH_ALLOWED_HOSTS": "127.0.0.1,localhost",
         }
     )
     app.test_client_class = FreshContextClient

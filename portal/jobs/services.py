@@ -75,3 +75,29 @@ def pay_facts(posting: Posting, day: date | None = None) -> PayFacts:
         pkr_monthly_min=pkr(monthly_min),
         pkr_monthly_max=pkr(monthly_max),
     )
+
+
+class ClassificationError(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def correct_classification(posting_id: int, sector: str, occupation: str | None) -> Posting:
+    """Staff's sector/occupation for a posting. It is locked: later imports do not change it."""
+    from flask_babel import lazy_gettext as _l
+
+    from portal.taxonomy.lookup import reference
+
+    ref = reference()
+    posting = db.session.get(Posting, posting_id)
+    if posting is None:
+        raise ClassificationError(_l("No such posting."))
+    if sector not in ref.sectors or (occupation and occupation not in ref.occupations):
+        raise ClassificationError(_l("Choose a field from the list."))
+    posting.sector_code = sector
+    posting.occupation_code = occupation
+    posting.classification_locked = True
+    posting.classification_confidence = 1.0
+    db.session.commit()
+    return posting

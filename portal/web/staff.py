@@ -1,12 +1,16 @@
 """The consulate staff area. Every endpoint requires the staff role (checked once, here)."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
+from wtforms.fields import SelectChoice
 
 from portal.accounts.models import Organisation, User
 from portal.extensions import db
 from portal.jobs.models import Posting
+from portal.i18n import current_language
 from portal.security import guard_area
+from portal.taxonomy.lookup import reference
 
 bp = Blueprint("staff", __name__, url_prefix="/<lang:lang>/staff")
 guard_area(bp, "staff")
@@ -27,3 +31,164 @@ def dashboard():
         postings_by_status=postings_by_status,
         organisations_by_status=organisations_by_status,
     )
+
+
+# ---- import sources -----------------------------------------------------------------------------
+
+SKIP_REASON_LIMIT = 200
+
+
+def csv_columns() -> list[str]:
+    from portal.feeds.parsers import CSV_COLUMNS
+
+    return list(CSV_COLUMNS)
+
+
+@bp.get("/sources")
+def sources():
+    from portal.feeds.forms import KIND_NAMES, SourceForm
+    from portal.feeds.models import ImportSource
+
+    rows = db.session.scalars(select(ImportSource).order_by(ImportSource.name)).all()
+    return render_template("staff/sources.html", sources=rows, form=SourceForm(formdata=None), kind_names=KIND_NAMES)
+
+
+@bp.post("/sources")
+def add_source():
+    import json
+
+    from portal.feeds.forms import KIND_NAMES, SourceForm
+    from portal.feeds.models import ImportSource
+    from portal.feeds.services import SourceError, add_source as add
+
+    form = SourceForm()
+    if form.validate_on_submit():
+        mapping = None
+        try:
+            mapping = json.loads(form.mapping.data) if form.mapping.data else None
+        except json.JSONDecodeError:
+            form.mapping.errors.append(_("This is not valid JSON."))
+        if not form.errors:
+            try:
+                add(form.name.data, form.url.data or "", form.kind.data, trusted=form.trusted.data, mapping=mapping,
+                    every_hours=form.every_hours.data, max_concurrency=form.max_concurrency.data,
+                    delay_seconds=form.delay_seconds.data or 0)
+            except SourceError as error:
+                form.name.errors.append(str(error.message))
+            else:
+                flash(_("The source has been added."), "success")
+                return redirect(url_for(".sources"))
+    rows = db.session.scalars(select(ImportSource).order_by(ImportSource.name)).all()
+    return render_template("staff/sources.html", sources=rows, form=form, kind_names=KIND_NAMES), 400
+
+
+@bp.get("/sources/<int:source_id>")
+def source(source_id: int):
+    from portal.feeds.forms import KIND_NAMES, ActionForm, UploadForm
+    from portal.feeds.models import ImportRun, ImportSource
+
+    item = db.get_or_404(ImportSource, source_id)
+    runs = db.session.scalars(select(ImportRun).where(ImportRun.source_id == source_id)
+                              .order_by(ImportRun.id.desc()).limit(30)).all()
+    return render_template("staff/source.html", source=item, runs=runs, kind_names=KIND_NAMES,
+                           upload_form=UploadForm(formdata=None), action_form=ActionForm(formdata=None),
+                           csv_columns=csv_columns())
+
+
+@bp.post("/sources/<int:source_id>/enabled")
+def toggle_source(source_id: int):
+    from portal.feeds.forms import ActionForm
+    from portal.feeds.models import ImportSource
+    from portal.feeds.services import set_enabled
+
+    item = db.get_or_404(ImportSource, source_id)
+    if ActionForm().validate_on_submit():
+        set_enabled(item.name, not item.enabled)
+        flash(_("The source is now enabled.") if item.enabled else _("The source is now disabled."), "success")
+    return redirect(url_for(".source", source_id=source_id))
+
+
+@bp.post("/sources/<int:source_id>/run")
+def run_source_soon(source_id: int):
+    """Due at once: the next `flask import` (cron) takes it. Imports do not run inside web requests."""
+    from portal.feeds.forms import ActionForm
+    from portal.feeds.models import ImportSource
+    from portal.timeutil import utcnow
+
+    item = db.get_or_404(ImportSource, source_id)
+    if ActionForm().validate_on_submit():
+        item.next_run_at = utcnow()
+        db.session.commit()
+        flash(_("The source will be imported at the next scheduled run."), "success")
+    return redirect(url_for(".source", source_id=source_id))
+
+
+@bp.post("/sources/<int:source_id>/upload")
+def upload_csv(source_id: int):
+    from portal.feeds.forms import KIND_NAMES, ActionForm, UploadForm
+    from portal.feeds.http import fetcher_from_config
+    from portal.feeds.models import ImportRun, ImportSource
+    from portal.feeds.services import run_source
+
+    item = db.get_or_404(ImportSource, source_id)
+    form = UploadForm()
+    if item.kind != "csv":
+        abort(404)
+    if form.validate_on_submit():
+        run = run_source(item.id, fetcher_from_config(current_app.config), upload=form.file.data.read())
+        if run is None:
+            flash(_("Another import of this source is running. Try again in a minute."), "error")
+        else:
+            flash(_("Import finished: %(new)s new, %(updated)s updated, %(skipped)s skipped.",
+                    new=run.new, updated=run.updated, skipped=run.skipped), "success")
+            return redirect(url_for(".import_run", run_id=run.id))
+    runs = db.session.scalars(select(ImportRun).where(ImportRun.source_id == source_id)
+                              .order_by(ImportRun.id.desc()).limit(30)).all()
+    return render_template("staff/source.html", source=item, runs=runs, kind_names=KIND_NAMES,
+                           upload_form=form, action_form=ActionForm(formdata=None), csv_columns=csv_columns()), 400
+
+
+@bp.get("/imports/<int:run_id>")
+def import_run(run_id: int):
+    from portal.feeds.models import ImportRun, ImportSkip
+
+    run = db.get_or_404(ImportRun, run_id)
+    skips = db.session.scalars(select(ImportSkip).where(ImportSkip.run_id == run_id)
+                               .order_by(ImportSkip.id).limit(SKIP_REASON_LIMIT)).all()
+    return render_template("staff/import_run.html", run=run, skips=skips)
+
+
+@bp.get("/imported")
+def imported_postings():
+    """Imported postings, least certain classification first, for staff to check and correct."""
+    from portal.feeds.forms import ClassificationForm
+
+    postings = db.session.scalars(
+        select(Posting).where(Posting.import_source_id.is_not(None), Posting.duplicate_of_id.is_(None))
+        .order_by(Posting.classification_locked, Posting.classification_confidence.asc().nulls_first(),
+                  Posting.id.desc()).limit(50)
+    ).all()
+    return render_template("staff/imported.html", postings=postings, form=ClassificationForm(formdata=None),
+                           ref=reference())
+
+
+@bp.post("/postings/<int:posting_id>/classification")
+def correct_classification(posting_id: int):
+    from portal.feeds.forms import ClassificationForm
+    from portal.jobs.services import ClassificationError, correct_classification as correct
+
+    ref = reference()
+    form = ClassificationForm()
+    form.sector.choices = [SelectChoice(code, label.name(current_language())) for code, label in ref.sectors.items()]
+    form.occupation.choices = [SelectChoice("", "—")] + [
+        SelectChoice(code, f"{code} {label.name(current_language())}") for code, label in ref.occupations.items()]
+    if form.validate_on_submit():
+        try:
+            correct(posting_id, form.sector.data, form.occupation.data or None)
+        except ClassificationError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("The classification has been saved. Re-imports keep it."), "success")
+    else:
+        flash(_("Choose a field from the list."), "error")
+    return redirect(url_for(".imported_postings"))

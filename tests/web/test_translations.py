@@ -7,9 +7,12 @@ import pytest
 
 from portal import translations
 
-# Words that are the same in Japanese text: test names, codes, the language switch's own name.
+# Words that are the same in Japanese text: test names, codes, format and product names (JSON, RSS,
+# Indeed, schema.org JobPosting are written in Latin letters on Japanese sites too).
 ALLOWED_LATIN = {"JLPT", "JFT", "Basic", "JFT-Basic", "Atom", "N1", "N2", "N3", "N4", "N5", "OEP", "CV", "PDF", "DOCX", "SSW", "English",
-                 "ISCO", "NAVTTC", "BE", "OE", "CoE", "PKR", "JPY", "Rs", "IT", "name", "example", "com"}
+                 "ISCO", "NAVTTC", "BE", "OE", "CoE", "PKR", "JPY", "Rs", "IT", "name", "example", "com",
+                 "API", "CSV", "Indeed", "JSON", "JSON-LD", "JobPosting", "RSS", "URL", "XML", "schema", "org", "UTF",
+                 "Shift", "JIS", "http", "https"}
 
 
 class VisibleText(HTMLParser):
@@ -75,7 +78,7 @@ PAGES = {
     None: ["/ja/", "/ja/login", "/ja/register", "/ja/register?role=recruiter", "/ja/no-such-page"],
     "seeker": ["/ja/", "/ja/seeker/", "/ja/account/", "/ja/staff/"],
     "recruiter": ["/ja/recruiter/", "/ja/account/"],
-    "staff": ["/ja/staff/", "/ja/account/"],
+    "staff": ["/ja/staff/", "/ja/account/", "/ja/staff/sources", "/ja/staff/imported"],
 }
 
 

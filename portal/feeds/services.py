@@ -1,0 +1,577 @@
+"""Import runs: claim a source, fetch and parse it, then store what changed in one transaction.
+
+The run has two stages on purpose. *Collect* talks to the network and holds no database
+transaction (a slow site must not keep SQLite's write lock). *Store* is one short transaction:
+if anything fails in it, nothing is written, so a failed or killed import changes no data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import socket
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert, or_, select, update
+
+from portal.db import writing
+from portal.extensions import db
+from portal.feeds import parsers
+from portal.feeds.http import Fetcher, FetchError, next_attempt_at
+from portal.feeds.models import ImportPage, ImportRun, ImportSkip, ImportSource, RunStatus, SourceKind
+from portal.feeds.normalize import normalise, prefecture_code
+from portal.feeds.types import NormalisedPosting, RawItem, Skip
+from portal.jobs.indexing import derived_values
+from portal.jobs.models import Posting, PostingStatus, Source
+from portal.jobs.textindex import normalise as normalise_text
+from portal.matching.classify import Classification, classify, load_taxonomy
+from portal.timeutil import as_utc, today, utcnow
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=30)
+MAX_SKIPS_KEPT = 500
+MAX_SITEMAP_DEPTH = 2
+TAXONOMY_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+class SourceError(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def host_id() -> str:
+    """Who holds a lease: host name and process, so two cron jobs on one host differ too."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+# ---- sources ----------------------------------------------------------------------------------
+
+
+def add_source(name: str, url: str, kind: str, *, trusted: bool = False, mapping: dict | None = None,
+               every_hours: float = 24, max_concurrency: int = 2, delay_seconds: float = 1.0) -> ImportSource:
+    name = name.strip()
+    if not name:
+        raise SourceError(_l("Give the source a name."))
+    if kind not in {k.value for k in SourceKind}:
+        raise SourceError(_l("Unknown kind of source."))
+    if kind != SourceKind.CSV and not url.lower().startswith(("http://", "https://")):
+        raise SourceError(_l("The address must start with http:// or https://."))
+    if kind == SourceKind.JSON:
+        problems = parsers.validate_mapping(mapping or {})
+        if not mapping or problems:
+            raise SourceError(_l("A JSON source needs a valid field mapping: %(problems)s",
+                                 problems="; ".join(problems) or "empty"))
+    if db.session.scalar(select(ImportSource.id).where(ImportSource.name == name)) is not None:
+        raise SourceError(_l("A source with this name already exists."))
+    if every_hours <= 0:
+        raise SourceError(_l("The interval must be more than zero hours."))
+    source = ImportSource(name=name, url=url, kind=kind, trusted=trusted, mapping=mapping, every_hours=every_hours,
+                          max_concurrency=max(1, max_concurrency), delay_seconds=max(0.0, delay_seconds),
+                          next_run_at=utcnow())
+    db.session.add(source)
+    db.session.commit()
+    return source
+
+
+def set_enabled(name: str, enabled: bool) -> ImportSource:
+    source = db.session.scalar(select(ImportSource).where(ImportSource.name == name))
+    if source is None:
+        raise SourceError(_l("No source with this name."))
+    source.enabled = enabled
+    if enabled:
+        source.next_run_at = utcnow()
+    db.session.commit()
+    return source
+
+
+def due_sources(now: datetime | None = None) -> list[ImportSource]:
+    now = now or utcnow()
+    return list(db.session.scalars(
+        select(ImportSource).where(
+            ImportSource.enabled.is_(True), ImportSource.kind != SourceKind.CSV,
+            or_(ImportSource.next_run_at.is_(None), ImportSource.next_run_at <= now),
+        ).order_by(ImportSource.next_run_at)
+    ))
+
+
+# ---- leases -----------------------------------------------------------------------------------
+
+
+def claim(source_id: int, owner: str, now: datetime | None = None, lease: timedelta = LEASE) -> bool:
+    """Take the source's lease if nobody holds a live one. Safe across hosts and processes:
+
+    on PostgreSQL the row is locked with SELECT … FOR UPDATE SKIP LOCKED (a busy row is skipped,
+    not waited for); on both databases the lease is set by one conditional UPDATE, so of two
+    processes racing for it exactly one sees its row updated.
+    """
+    now = now or utcnow()
+    with writing():
+        db.session.rollback()
+        if db.engine.dialect.name == "postgresql":
+            row = db.session.execute(
+                select(ImportSource.id).where(ImportSource.id == source_id).with_for_update(skip_locked=True)
+            ).first()
+            if row is None:
+                db.session.rollback()
+                return False
+        result = db.session.execute(
+            update(ImportSource)
+            .where(ImportSource.id == source_id,
+                   or_(ImportSource.lease_expires_at.is_(None), ImportSource.lease_expires_at < now,
+                       ImportSource.lease_owner == owner))
+            .values(lease_owner=owner, lease_expires_at=now + lease)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    return result.rowcount == 1
+
+
+def release(source_id: int, owner: str) -> None:
+    with writing():
+        db.session.execute(
+            update(ImportSource).where(ImportSource.id == source_id, ImportSource.lease_owner == owner)
+            .values(lease_owner=None, lease_expires_at=None).execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+
+
+# ---- collect: network and parsing, no transaction ----------------------------------------------
+
+
+@dataclass
+class Collected:
+    items: list[RawItem] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    complete: bool = True  # every page fetched: postings not seen may be closed
+    fetched: int = 0
+    errors: int = 0
+    not_modified: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    # Job pages: url → (lastmod, etag, last_modified, external ids) to remember.
+    pages: dict[str, tuple] = field(default_factory=dict)
+    # External ids known to be still there without refetching (unchanged pages, 304s).
+    seen_unchanged: set[str] = field(default_factory=set)
+
+
+class CollectError(Exception):
+    def __init__(self, reason: str, detail: str = "", retry_after: float | None = None):
+        super().__init__(f"{reason}: {detail}")
+        self.reason, self.detail, self.retry_after = reason, detail, retry_after
+
+
+def _fetch_main(source: ImportSource, fetcher: Fetcher):
+    try:
+        return fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
+    except FetchError as error:
+        raise CollectError(error.reason, error.detail, getattr(error, "retry_after_seconds", None)) from error
+
+
+def _parse_document(kind: str, content: bytes, source: ImportSource, url: str):
+    try:
+        if kind == SourceKind.INDEED_XML:
+            return parsers.parse_indeed_xml(content)
+        if kind == SourceKind.FEED:
+            return parsers.parse_feed(content)
+        if kind == SourceKind.JSON:
+            return parsers.parse_json_api(content, source.mapping or {})
+        if kind == SourceKind.CSV:
+            return parsers.parse_csv(content)
+        return parsers.parse_jsonld_page(content, url)
+    except parsers.ParseError as error:
+        raise CollectError(error.reason, error.detail) from error
+
+
+def collect(source: ImportSource, fetcher: Fetcher, *, upload: bytes | None = None,
+            known_pages: dict[str, ImportPage] | None = None) -> Collected:
+    collected = Collected()
+    if source.kind == SourceKind.CSV and upload is not None:
+        result = _parse_document(SourceKind.CSV, upload, source, source.url)
+        collected.items, collected.skips, collected.fetched = result.items, list(result.skipped), len(result.items)
+        return collected
+    response = _fetch_main(source, fetcher)
+    collected.fetched += 1
+    collected.etag, collected.last_modified = response.etag, response.last_modified
+    if response.not_modified:
+        collected.not_modified = True
+        return collected
+    if source.kind == SourceKind.JSONLD:
+        _collect_jsonld(source, fetcher, response, collected, known_pages or {})
+        return collected
+    result = _parse_document(source.kind, response.content, source, response.url)
+    collected.items.extend(result.items)
+    collected.skips.extend(result.skipped)
+    if source.kind == SourceKind.FEED and result.links:
+        _follow_feed_links(source, fetcher, result, collected, known_pages or {})
+    return collected
+
+
+def _looks_like_sitemap(content: bytes) -> bool:
+    head = content[:2000].lstrip().lower()
+    return b"<urlset" in head or b"<sitemapindex" in head
+
+
+def _collect_jsonld(source, fetcher, response, collected: Collected, known_pages: dict[str, ImportPage]) -> None:
+    if not _looks_like_sitemap(response.content):
+        result = _parse_document(SourceKind.JSONLD, response.content, source, response.url)
+        collected.items.extend(result.items)
+        collected.skips.extend(result.skipped)
+        return
+    links: dict[str, str | None] = {}
+    queue, depth = [response.content], 0
+    while queue and depth <= MAX_SITEMAP_DEPTH:
+        children: list[str] = []
+        for content in queue:
+            try:
+                result, child_sitemaps = parsers.parse_sitemap(content)
+            except parsers.ParseError as error:
+                raise CollectError(error.reason, error.detail) from error
+            for link in result.links:
+                links[link] = result.lastmod.get(link)
+            children.extend(child_sitemaps)
+        queue = []
+        for child in children:
+            try:
+                queue.append(fetcher.fetch(child).content)
+                collected.fetched += 1
+            except FetchError as error:
+                raise CollectError(error.reason, f"{child}: {error.detail}") from error
+        depth += 1
+    _fetch_pages(source, fetcher, links, collected, known_pages)
+
+
+def _fetch_pages(source, fetcher, links: dict[str, str | None], collected: Collected,
+                 known_pages: dict[str, ImportPage], fallback: dict[str, RawItem] | None = None) -> None:
+    """Fetch job pages (skipping those unchanged since last time), in parallel within the
+    source's politeness limit."""
+    to_fetch = []
+    for url, lastmod in links.items():
+        known = known_pages.get(url)
+        if known is not None and lastmod and known.lastmod == lastmod:
+            collected.seen_unchanged.update(known.external_ids or [])
+            collected.pages[url] = (known.lastmod, known.etag, known.last_modified, known.external_ids or [])
+            continue
+        to_fetch.append((url, lastmod, known))
+
+    def fetch_one(job):
+        url, lastmod, known = job
+        try:
+            page = fetcher.fetch(url, etag=known.etag if known else None,
+                                 last_modified=known.last_modified if known else None, respect_robots=True,
+                                 min_delay=source.delay_seconds)
+            return job, page, None
+        except FetchError as error:
+            return job, None, error
+
+    workers = max(1, min(source.max_concurrency, 32))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for (url, lastmod, known), page, error in pool.map(fetch_one, to_fetch):
+            if error is not None:
+                collected.errors += 1
+                collected.complete = False
+                collected.skips.append(Skip("fetch_failed", f"{error.reason}: {error.detail}"[:300], url=url))
+                if known is not None:
+                    collected.seen_unchanged.update(known.external_ids or [])
+                if fallback and url in fallback:
+                    collected.items.append(fallback[url])
+                continue
+            collected.fetched += 1
+            if page.not_modified and known is not None:
+                collected.seen_unchanged.update(known.external_ids or [])
+                collected.pages[url] = (lastmod, known.etag, known.last_modified, known.external_ids or [])
+                continue
+            try:
+                result = parsers.parse_jsonld_page(page.content, page.url)
+            except parsers.ParseError as parse_error:
+                collected.skips.append(Skip(parse_error.reason, parse_error.detail[:300], url=url))
+                result = None
+            items = result.items if result else []
+            if result:
+                collected.skips.extend(result.skipped)
+            if not items and fallback and url in fallback:
+                items = [fallback[url]]
+            for item in items:
+                item.url = item.url or url
+                item.external_id = item.external_id or item.url
+            collected.items.extend(items)
+            collected.pages[url] = (lastmod, page.etag, page.last_modified, [i.external_id for i in items])
+
+
+def _follow_feed_links(source, fetcher, result, collected: Collected, known_pages) -> None:
+    """Feed items are thin (title, link, summary): the linked page's JSON-LD, when there is one,
+    replaces the item. A page that cannot be fetched keeps the feed's own item."""
+    by_link = {item.url: item for item in result.items if item.url}
+    collected.items = [item for item in collected.items if item.url not in by_link]
+    before = collected.complete
+    _fetch_pages(source, fetcher, {link: None for link in by_link}, collected, known_pages, fallback=by_link)
+    collected.complete = before  # a feed's own list is complete even when a linked page failed
+
+
+# ---- store: one transaction --------------------------------------------------------------------
+
+
+def raw_hash(item: RawItem) -> str:
+    return hashlib.sha256(json.dumps(asdict(item), sort_keys=True, default=str).encode()).hexdigest()
+
+
+def fingerprint(posting: NormalisedPosting) -> str | None:
+    """Same employer, same title, same prefecture: the same job, wherever it was found."""
+    employer = posting.employer_name_ja or posting.employer_name_en
+    title = posting.title_ja or posting.title_en
+    if not (employer and title and posting.prefecture_code):
+        return None
+    key = "|".join(normalise_text(part).replace(" ", "") for part in (employer, title, posting.prefecture_code))
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+_taxonomy = None
+
+
+def taxonomy():
+    global _taxonomy  # noqa: PLW0603 - loaded once per process; shipped data only
+    if _taxonomy is None:
+        _taxonomy = load_taxonomy(TAXONOMY_DIR)
+    return _taxonomy
+
+
+def _posting_values(np: NormalisedPosting, source: ImportSource, cls: Classification | None, now: datetime) -> dict:
+    values = {
+        "title_en": np.title_en, "title_ja": np.title_ja,
+        "description_en": np.description_en, "description_ja": np.description_ja,
+        "requirements_en": np.requirements_en, "requirements_ja": np.requirements_ja,
+        "employer_name_en": np.employer_name_en, "employer_name_ja": np.employer_name_ja,
+        "prefecture_code": np.prefecture_code, "city_en": np.city_en, "city_ja": np.city_ja,
+        "employment_type": np.employment_type, "salary_min": np.salary_min, "salary_max": np.salary_max,
+        "salary_unit": np.salary_unit, "japanese_level": np.japanese_level,
+        "visa_ssw1": "ssw1" in np.visas, "visa_ssw2": "ssw2" in np.visas, "visa_esd": "esd" in np.visas,
+        "visa_engineer": "engineer" in np.visas, "visa_other": "other" in np.visas,
+        "support_housing": np.support_housing,
+        "valid_through": np.valid_through, "apply_url": np.apply_url or np.source_url,
+        "source": Source.IMPORT, "source_url": np.source_url, "import_source_id": source.id,
+        "external_id": np.external_id, "fingerprint": fingerprint(np), "updated_at": now,
+    }
+    if cls is not None:
+        values.update(sector_code=cls.sector, occupation_code=cls.occupation,
+                      classification_confidence=cls.confidence)
+    return values
+
+
+def store(source: ImportSource, run: ImportRun, collected: Collected, now: datetime) -> None:
+    existing = {
+        row.external_id: row for row in db.session.execute(
+            select(Posting.id, Posting.external_id, Posting.content_hash, Posting.status,
+                   Posting.classification_locked, Posting.sector_code, Posting.occupation_code)
+            .where(Posting.import_source_id == source.id)
+        )
+    }
+    seen: set[str] = set(collected.seen_unchanged)
+    inserts: list[dict] = []
+    updates: list[dict] = []
+    skips: list[Skip] = list(collected.skips)
+    for item in collected.items:
+        digest = raw_hash(item)
+        known = existing.get(item.external_id or item.url)
+        if known is not None and known.content_hash == digest:
+            seen.add(known.external_id)
+            run.unchanged += 1
+            continue
+        normalised = normalise(item)
+        if isinstance(normalised, Skip):
+            skips.append(normalised)
+            continue
+        if normalised.prefecture_code is None:
+            # Thin items (RSS) often name the place only in their text.
+            normalised.prefecture_code = prefecture_code(address=" ".join(filter(None, [
+                normalised.title_ja, normalised.title_en, item.description])))
+        if normalised.prefecture_code is None:
+            skips.append(Skip("no_prefecture", "no prefecture in Japan could be found",
+                              normalised.external_id, normalised.source_url))
+            continue
+        if normalised.external_id in seen:
+            skips.append(Skip("duplicate_id", "the same id appears twice in this fetch", normalised.external_id))
+            continue
+        known = existing.get(normalised.external_id)
+        expired = normalised.valid_through is not None and normalised.valid_through < today()
+        if known is None and expired:
+            skips.append(Skip("expired", f"validThrough {normalised.valid_through}", normalised.external_id))
+            continue
+        seen.add(normalised.external_id)
+        locked = known is not None and known.classification_locked
+        cls = None if locked else classify(
+            taxonomy(), title_en=normalised.title_en, title_ja=normalised.title_ja,
+            description_en=normalised.description_en, description_ja=normalised.description_ja,
+            occupational_category=normalised.occupational_category)
+        values = _posting_values(normalised, source, cls, now)
+        values["content_hash"] = digest
+        sector = values.get("sector_code") or (known.sector_code if known else "other")
+        values["sector_code"] = sector
+        values.update(derived_values(values))
+        if known is None:
+            values.update(status=PostingStatus.PUBLISHED if source.trusted else PostingStatus.SUBMITTED,
+                          created_at=now, published_at=now if source.trusted else None)
+            inserts.append(values)
+        else:
+            if expired:
+                values["status"] = PostingStatus.EXPIRED
+            elif known.status in (PostingStatus.CLOSED, PostingStatus.EXPIRED):
+                values["status"] = PostingStatus.PUBLISHED if source.trusted else PostingStatus.SUBMITTED
+            values["id"] = known.id
+            updates.append(values)
+
+    if inserts:
+        db.session.execute(insert(Posting), inserts)
+    if updates:
+        for values in updates:  # rows differ in which columns they set; per-row UPDATE by primary key
+            posting_id = values.pop("id")
+            db.session.execute(update(Posting).where(Posting.id == posting_id).values(**values)
+                               .execution_options(synchronize_session=False))
+    run.new, run.updated = len(inserts), len(updates)
+    _link_duplicates(source, [v["fingerprint"] for v in inserts + updates if v.get("fingerprint")])
+
+    if collected.complete:
+        gone = [row.id for external_id, row in existing.items()
+                if external_id not in seen and row.status in (PostingStatus.PUBLISHED, PostingStatus.SUBMITTED)]
+        if gone:
+            db.session.execute(update(Posting).where(Posting.id.in_(gone))
+                               .values(status=PostingStatus.CLOSED, updated_at=now)
+                               .execution_options(synchronize_session=False))
+        run.closed = len(gone)
+
+    _remember_pages(source, collected)
+    run.skipped = len(skips)
+    for skip in skips[:MAX_SKIPS_KEPT]:
+        db.session.add(ImportSkip(run=run, reason=skip.reason[:40], detail=(skip.detail or "")[:1000],
+                                  external_id=(skip.external_id or "")[:300] or None, url=(skip.url or "")[:1000] or None))
+
+
+def _link_duplicates(source: ImportSource, prints: list[str]) -> None:
+    """A posting whose fingerprint matches an older posting from elsewhere points at that one."""
+    if not prints:
+        return
+    for chunk_start in range(0, len(prints), 500):
+        chunk = prints[chunk_start:chunk_start + 500]
+        rows = db.session.execute(
+            select(Posting.id, Posting.fingerprint, Posting.import_source_id)
+            .where(Posting.fingerprint.in_(chunk), Posting.duplicate_of_id.is_(None))
+            .order_by(Posting.id)
+        ).all()
+        first: dict[str, tuple[int, int | None]] = {}
+        for posting_id, fp, source_id in rows:
+            if fp not in first:
+                first[fp] = (posting_id, source_id)
+            elif source_id != first[fp][1] and source_id == source.id:
+                db.session.execute(update(Posting).where(Posting.id == posting_id)
+                                   .values(duplicate_of_id=first[fp][0]).execution_options(synchronize_session=False))
+
+
+def _remember_pages(source: ImportSource, collected: Collected) -> None:
+    if not collected.pages:
+        return
+    known = {p.url: p for p in db.session.scalars(select(ImportPage).where(ImportPage.source_id == source.id))}
+    fresh = []
+    for url, (lastmod, etag, last_modified, external_ids) in collected.pages.items():
+        page = known.get(url)
+        if page is None:
+            fresh.append({"source_id": source.id, "url": url, "lastmod": lastmod, "etag": etag,
+                          "last_modified": last_modified, "external_ids": list(external_ids)})
+        else:
+            page.lastmod, page.etag, page.last_modified, page.external_ids = lastmod, etag, last_modified, list(external_ids)
+    if fresh:
+        db.session.execute(insert(ImportPage), fresh)
+
+
+# ---- a whole run ------------------------------------------------------------------------------
+
+
+def run_source(source_id: int, fetcher: Fetcher, *, owner: str | None = None, upload: bytes | None = None,
+               now: datetime | None = None) -> ImportRun | None:
+    """Import one source if its lease can be had; None when another process holds it."""
+    owner = owner or host_id()
+    if not claim(source_id, owner, now):
+        return None
+    try:
+        return _run_claimed(source_id, fetcher, owner=owner, upload=upload)
+    finally:
+        release(source_id, owner)
+
+
+def _run_claimed(source_id: int, fetcher: Fetcher, *, owner: str, upload: bytes | None) -> ImportRun:
+    started = utcnow()
+    source = db.session.get(ImportSource, source_id)
+    known_pages = {p.url: p for p in db.session.scalars(select(ImportPage).where(ImportPage.source_id == source_id))}
+    for page in known_pages.values():
+        db.session.expunge(page)
+    db.session.commit()  # no transaction held while fetching
+    try:
+        collected = collect(source, fetcher, upload=upload, known_pages=known_pages)
+        error = None
+    except CollectError as failure:
+        collected, error = None, failure
+    now = utcnow()
+    with writing():
+        db.session.rollback()
+        source = db.session.get(ImportSource, source_id)
+        run = ImportRun(source_id=source_id, host=owner, started_at=started)
+        db.session.add(run)
+        source.last_run_at = now
+        if error is not None:
+            _record_failure(source, run, error, now)
+        else:
+            try:
+                if collected.not_modified:
+                    run.status = RunStatus.NOT_MODIFIED
+                else:
+                    store(source, run, collected, now)
+                    run.status = RunStatus.SUCCEEDED if collected.complete else RunStatus.PARTIAL
+                run.fetched, run.errors = collected.fetched, collected.errors
+                source.etag, source.last_modified = collected.etag, collected.last_modified
+                source.consecutive_failures = 0
+                source.last_success_at = now
+                source.last_error = None
+                source.next_run_at = now + timedelta(hours=source.every_hours)
+            except Exception as failure:  # noqa: BLE001 - any failure in store: write nothing but the run
+                log.exception("Import of source %s failed while storing", source.name)
+                db.session.rollback()
+                source = db.session.get(ImportSource, source_id)
+                run = ImportRun(source_id=source_id, host=owner, started_at=started)
+                db.session.add(run)
+                _record_failure(source, run, CollectError("store_failed", repr(failure)[:500]), now)
+        run.finished_at = utcnow()
+        run.duration_ms = int((as_utc(run.finished_at) - as_utc(started)).total_seconds() * 1000)
+        db.session.commit()
+    log.info("import %s: %s fetched=%d new=%d updated=%d unchanged=%d closed=%d skipped=%d errors=%d %dms",
+             source.name, run.status, run.fetched, run.new, run.updated, run.unchanged, run.closed, run.skipped,
+             run.errors, run.duration_ms)
+    return run
+
+
+def _record_failure(source: ImportSource, run: ImportRun, error: CollectError, now: datetime) -> None:
+    run.status = RunStatus.FAILED
+    run.errors = 1
+    run.error = f"{error.reason}: {error.detail}"[:2000]
+    source.consecutive_failures += 1
+    source.last_error = run.error
+    # Capped exponential backoff, never a silent disable: staff see failures and the next attempt.
+    source.next_run_at = next_attempt_at(now, source.consecutive_failures, error.retry_after)
+
+
+def run_due(fetcher: Fetcher, *, owner: str | None = None,
+            progress: Callable[[ImportSource, ImportRun | None], object] | None = None) -> list[ImportRun]:
+    owner = owner or host_id()
+    runs = []
+    for source in due_sources():
+        run = run_source(source.id, fetcher, owner=owner)
+        if run is not None:
+            runs.append(run)
+        if progress:
+            progress(source, run)
+    return runs
