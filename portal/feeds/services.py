@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import socket
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from portal.jobs.indexing import derived_values
 from portal.jobs.models import Posting, PostingStatus, Source
 from portal.jobs.textindex import normalise as normalise_text
 from portal.matching.classify import Classification, classify, load_taxonomy
+from portal.taxonomy.lookup import Reference, reference
 from portal.timeutil import as_utc, today, utcnow
 
 log = logging.getLogger(__name__)
@@ -320,7 +322,8 @@ def _follow_feed_links(source, fetcher, result, collected: Collected, known_page
 
 
 def raw_hash(item: RawItem) -> str:
-    return hashlib.sha256(json.dumps(asdict(item), sort_keys=True, default=str).encode()).hexdigest()
+    """What the source sent, hashed: an unchanged item is skipped before any normalising."""
+    return hashlib.sha256(json.dumps(vars(item), sort_keys=True, default=str).encode()).hexdigest()
 
 
 def fingerprint(posting: NormalisedPosting) -> str | None:
@@ -343,7 +346,7 @@ def taxonomy():
     return _taxonomy
 
 
-def _posting_values(np: NormalisedPosting, source: ImportSource, cls: Classification | None, now: datetime) -> dict:
+def _posting_values(np: NormalisedPosting, source_id: int, cls: Classification | None, now: datetime) -> dict:
     values = {
         "title_en": np.title_en, "title_ja": np.title_ja,
         "description_en": np.description_en, "description_ja": np.description_ja,
@@ -356,13 +359,70 @@ def _posting_values(np: NormalisedPosting, source: ImportSource, cls: Classifica
         "visa_engineer": "engineer" in np.visas, "visa_other": "other" in np.visas,
         "support_housing": np.support_housing,
         "valid_through": np.valid_through, "apply_url": np.apply_url or np.source_url,
-        "source": Source.IMPORT, "source_url": np.source_url, "import_source_id": source.id,
+        "source": Source.IMPORT, "source_url": np.source_url, "import_source_id": source_id,
         "external_id": np.external_id, "fingerprint": fingerprint(np), "updated_at": now,
     }
     if cls is not None:
         values.update(sector_code=cls.sector, occupation_code=cls.occupation,
                       classification_confidence=cls.confidence)
     return values
+
+
+@dataclass
+class Prepared:
+    """An item made ready to store (values for the postings table), decided without the database."""
+
+    external_id: str
+    valid_through: object
+    values: dict
+
+
+def prepare(item: RawItem, digest: str, *, locked: bool, source_id: int, now: datetime,
+            ref: Reference) -> Prepared | Skip:
+    """Normalise, locate, classify and index one item. Pure (given the taxonomy and the reference
+    labels), so that large imports can spread it over processes."""
+    normalised = normalise(item)
+    if isinstance(normalised, Skip):
+        return normalised
+    if normalised.prefecture_code is None:
+        # Thin items (RSS) often name the place only in their text.
+        normalised.prefecture_code = prefecture_code(address=" ".join(filter(None, [
+            normalised.title_ja, normalised.title_en, item.description])))
+    if normalised.prefecture_code is None:
+        return Skip("no_prefecture", "no prefecture in Japan could be found", normalised.external_id,
+                    normalised.source_url)
+    cls = None if locked else classify(
+        taxonomy(), title_en=normalised.title_en, title_ja=normalised.title_ja,
+        description_en=normalised.description_en, description_ja=normalised.description_ja,
+        occupational_category=normalised.occupational_category)
+    values = _posting_values(normalised, source_id, cls, now)
+    values["content_hash"] = digest
+    values.update(derived_values(values, ref=ref))
+    return Prepared(normalised.external_id, normalised.valid_through, values)
+
+
+# Large imports prepare items in worker processes (forked: they inherit the taxonomy and labels).
+PARALLEL_THRESHOLD = 2000
+_worker_ref: Reference | None = None
+
+
+def _prepare_chunk(jobs: list[tuple[RawItem, str, bool, int, datetime]]) -> list[Prepared | Skip]:
+    return [prepare(item, digest, locked=locked, source_id=source_id, now=now, ref=_worker_ref)
+            for item, digest, locked, source_id, now in jobs]
+
+
+def _prepare_all(jobs: list[tuple[RawItem, str, bool, int, datetime]], ref: Reference) -> list[Prepared | Skip]:
+    global _worker_ref  # noqa: PLW0603 - read by forked workers
+    workers = os.cpu_count() or 1
+    if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
+        return [prepare(item, digest, locked=locked, source_id=source_id, now=now, ref=ref)
+                for item, digest, locked, source_id, now in jobs]
+    _worker_ref = ref
+    taxonomy()  # load before forking, once
+    size = -(-len(jobs) // (workers * 4))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [result for chunk in pool.map(_prepare_chunk, chunks) for result in chunk]
 
 
 def store(source: ImportSource, run: ImportRun, collected: Collected, now: datetime) -> None:
@@ -374,9 +434,11 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
         )
     }
     seen: set[str] = set(collected.seen_unchanged)
+    run.unchanged = len(seen)  # pages not fetched again (unchanged lastmod, 304)
     inserts: list[dict] = []
     updates: list[dict] = []
     skips: list[Skip] = list(collected.skips)
+    jobs = []
     for item in collected.items:
         digest = raw_hash(item)
         known = existing.get(item.external_id or item.url)
@@ -384,37 +446,22 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
             seen.add(known.external_id)
             run.unchanged += 1
             continue
-        normalised = normalise(item)
-        if isinstance(normalised, Skip):
-            skips.append(normalised)
+        jobs.append((item, digest, bool(known is not None and known.classification_locked), source.id, now))
+    for result in _prepare_all(jobs, reference()):
+        if isinstance(result, Skip):
+            skips.append(result)
             continue
-        if normalised.prefecture_code is None:
-            # Thin items (RSS) often name the place only in their text.
-            normalised.prefecture_code = prefecture_code(address=" ".join(filter(None, [
-                normalised.title_ja, normalised.title_en, item.description])))
-        if normalised.prefecture_code is None:
-            skips.append(Skip("no_prefecture", "no prefecture in Japan could be found",
-                              normalised.external_id, normalised.source_url))
+        if result.external_id in seen:
+            skips.append(Skip("duplicate_id", "the same id appears twice in this fetch", result.external_id))
             continue
-        if normalised.external_id in seen:
-            skips.append(Skip("duplicate_id", "the same id appears twice in this fetch", normalised.external_id))
-            continue
-        known = existing.get(normalised.external_id)
-        expired = normalised.valid_through is not None and normalised.valid_through < today()
+        known = existing.get(result.external_id)
+        expired = result.valid_through is not None and result.valid_through < today()
         if known is None and expired:
-            skips.append(Skip("expired", f"validThrough {normalised.valid_through}", normalised.external_id))
+            skips.append(Skip("expired", f"validThrough {result.valid_through}", result.external_id))
             continue
-        seen.add(normalised.external_id)
-        locked = known is not None and known.classification_locked
-        cls = None if locked else classify(
-            taxonomy(), title_en=normalised.title_en, title_ja=normalised.title_ja,
-            description_en=normalised.description_en, description_ja=normalised.description_ja,
-            occupational_category=normalised.occupational_category)
-        values = _posting_values(normalised, source, cls, now)
-        values["content_hash"] = digest
-        sector = values.get("sector_code") or (known.sector_code if known else "other")
-        values["sector_code"] = sector
-        values.update(derived_values(values))
+        seen.add(result.external_id)
+        values = result.values
+        values["sector_code"] = values.get("sector_code") or (known.sector_code if known else "other")
         if known is None:
             values.update(status=PostingStatus.PUBLISHED if source.trusted else PostingStatus.SUBMITTED,
                           created_at=now, published_at=now if source.trusted else None)
@@ -428,7 +475,8 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
             updates.append(values)
 
     if inserts:
-        db.session.execute(insert(Posting), inserts)
+        # Core executemany: the ORM's bulk path would fetch keys row by row, and nothing needs them.
+        db.session.execute(Posting.__table__.insert(), _with_defaults(inserts))
     if updates:
         for values in updates:  # rows differ in which columns they set; per-row UPDATE by primary key
             posting_id = values.pop("id")
@@ -451,6 +499,16 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
     for skip in skips[:MAX_SKIPS_KEPT]:
         db.session.add(ImportSkip(run=run, reason=skip.reason[:40], detail=(skip.detail or "")[:1000],
                                   external_id=(skip.external_id or "")[:300] or None, url=(skip.url or "")[:1000] or None))
+
+
+def _with_defaults(rows: list[dict]) -> list[dict]:
+    """Core inserts skip the ORM's Python-side defaults: give every row every column explicitly."""
+    defaults = {"worker_costs": [], "openings": 1, "visa_ssw1": False, "visa_ssw2": False, "visa_esd": False,
+                "visa_engineer": False, "visa_other": False, "support_housing": False, "support_airfare": False,
+                "support_visa_sponsorship": False, "support_japanese_training": False,
+                "support_support_org": False, "classification_locked": False}
+    columns = {column.key for column in Posting.__table__.columns} - {"id"}
+    return [{**{name: None for name in columns}, **defaults, **row} for row in rows]
 
 
 def _link_duplicates(source: ImportSource, prints: list[str]) -> None:

@@ -12,14 +12,15 @@ from sqlalchemy.orm import Session
 
 from portal.jobs.models import Posting, monthly_estimate
 from portal.jobs.textindex import index_tokens
-from portal.taxonomy.lookup import reference
+from portal.taxonomy.lookup import Reference, reference
 
 TEXT_FIELDS = ("title", "description", "requirements", "employer_name", "city")
 
 
-def derived_values(values: Mapping, organisation_names: tuple[str | None, str | None] = (None, None)) -> dict:
+def derived_values(values: Mapping, organisation_names: tuple[str | None, str | None] = (None, None),
+                   ref: Reference | None = None) -> dict:
     """search_tokens and monthly_jpy for a posting given as a mapping of its column values."""
-    ref = reference()
+    ref = ref or reference()
     texts: list[str | None] = [values.get(f"{name}_{lang}") for name in TEXT_FIELDS for lang in ("en", "ja")]
     texts.extend(organisation_names)
     sector = ref.sectors.get(values.get("sector_code") or "")

@@ -390,3 +390,19 @@ def test_a_live_lease_blocks_a_second_run(httpserver, fetcher, db):
     assert _db.session.scalar(select(func.count()).select_from(ImportRun)) == 0
     # A crashed run's lease expires.
     assert claim(source.id, "this-host:2", now=utcnow() + timedelta(hours=1))
+
+
+def test_large_imports_prepare_items_in_worker_processes(httpserver, fetcher, db, monkeypatch):
+    from portal.feeds import services
+
+    monkeypatch.setattr(services, "PARALLEL_THRESHOLD", 4)
+    jobs = [{"id": f"W{i}", "title": title, "state": state} for i, (title, state) in
+            enumerate([("溶接工", "愛知県"), ("介護職員", "大阪府"), ("Truck driver", "Saitama"), ("農業スタッフ", "北海道")] * 5)]
+    serve(httpserver, "/many.xml", indeed(jobs))
+    source = add_source("many", httpserver.url_for("/many.xml"), "indeed-xml")
+    run = run_source(source.id, fetcher)
+    assert run.new == 20
+    sectors = {p.external_id: (p.sector_code, p.prefecture_code) for p in postings(source)}
+    assert sectors["W0"] == ("industrial_products", "23") and sectors["W1"] == ("nursing_care", "27")
+    assert sectors["W2"] == ("automobile_transport", "11") and sectors["W3"] == ("agriculture", "01")
+    assert all(p.search_tokens for p in postings(source))
