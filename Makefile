@@ -49,8 +49,11 @@ chromium:
 check-translations: install
 	PORTAL_ENV=development $(FLASK) translate check
 
-bench: install-test
-	$(BIN)/python bench/run.py
+# Benchmarks print figures (see docs/performance.md); DATABASE_URL picks PostgreSQL.
+bench: install-test catalogs
+	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/classify_accuracy.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

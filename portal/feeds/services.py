@@ -165,6 +165,16 @@ class Collected:
     seen_unchanged: set[str] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class KnownPage:
+    """A job page as remembered from the last run."""
+
+    lastmod: str | None
+    etag: str | None
+    last_modified: str | None
+    external_ids: list
+
+
 class CollectError(Exception):
     def __init__(self, reason: str, detail: str = "", retry_after: float | None = None):
         super().__init__(f"{reason}: {detail}")
@@ -194,7 +204,7 @@ def _parse_document(kind: str, content: bytes, source: ImportSource, url: str):
 
 
 def collect(source: ImportSource, fetcher: Fetcher, *, upload: bytes | None = None,
-            known_pages: dict[str, ImportPage] | None = None) -> Collected:
+            known_pages: dict[str, KnownPage] | None = None) -> Collected:
     collected = Collected()
     if source.kind == SourceKind.CSV and upload is not None:
         result = _parse_document(SourceKind.CSV, upload, source, source.url)
@@ -222,7 +232,7 @@ def _looks_like_sitemap(content: bytes) -> bool:
     return b"<urlset" in head or b"<sitemapindex" in head
 
 
-def _collect_jsonld(source, fetcher, response, collected: Collected, known_pages: dict[str, ImportPage]) -> None:
+def _collect_jsonld(source, fetcher, response, collected: Collected, known_pages: dict[str, KnownPage]) -> None:
     if not _looks_like_sitemap(response.content):
         result = _parse_document(SourceKind.JSONLD, response.content, source, response.url)
         collected.items.extend(result.items)
@@ -252,15 +262,14 @@ def _collect_jsonld(source, fetcher, response, collected: Collected, known_pages
 
 
 def _fetch_pages(source, fetcher, links: dict[str, str | None], collected: Collected,
-                 known_pages: dict[str, ImportPage], fallback: dict[str, RawItem] | None = None) -> None:
+                 known_pages: dict[str, KnownPage], fallback: dict[str, RawItem] | None = None) -> None:
     """Fetch job pages (skipping those unchanged since last time), in parallel within the
     source's politeness limit."""
     to_fetch = []
     for url, lastmod in links.items():
         known = known_pages.get(url)
         if known is not None and lastmod and known.lastmod == lastmod:
-            collected.seen_unchanged.update(known.external_ids or [])
-            collected.pages[url] = (known.lastmod, known.etag, known.last_modified, known.external_ids or [])
+            collected.seen_unchanged.update(known.external_ids or [])  # nothing to remember anew
             continue
         to_fetch.append((url, lastmod, known))
 
@@ -534,7 +543,9 @@ def _link_duplicates(source: ImportSource, prints: list[str]) -> None:
 def _remember_pages(source: ImportSource, collected: Collected) -> None:
     if not collected.pages:
         return
-    known = {p.url: p for p in db.session.scalars(select(ImportPage).where(ImportPage.source_id == source.id))}
+    urls = list(collected.pages)
+    known = {p.url: p for start in range(0, len(urls), 1000) for p in db.session.scalars(
+        select(ImportPage).where(ImportPage.source_id == source.id, ImportPage.url.in_(urls[start:start + 1000])))}
     fresh = []
     for url, (lastmod, etag, last_modified, external_ids) in collected.pages.items():
         page = known.get(url)
@@ -565,9 +576,10 @@ def run_source(source_id: int, fetcher: Fetcher, *, owner: str | None = None, up
 def _run_claimed(source_id: int, fetcher: Fetcher, *, owner: str, upload: bytes | None) -> ImportRun:
     started = utcnow()
     source = db.session.get(ImportSource, source_id)
-    known_pages = {p.url: p for p in db.session.scalars(select(ImportPage).where(ImportPage.source_id == source_id))}
-    for page in known_pages.values():
-        db.session.expunge(page)
+    known_pages = {row.url: KnownPage(row.lastmod, row.etag, row.last_modified, row.external_ids)
+                   for row in db.session.execute(
+                       select(ImportPage.url, ImportPage.lastmod, ImportPage.etag, ImportPage.last_modified,
+                              ImportPage.external_ids).where(ImportPage.source_id == source_id))}
     db.session.commit()  # no transaction held while fetching
     try:
         collected = collect(source, fetcher, upload=upload, known_pages=known_pages)
