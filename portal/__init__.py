@@ -62,6 +62,10 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     models.register()
 
+    from portal.matching.messages import reason_text
+
+    app.jinja_env.globals["reason_text"] = reason_text
+
 
 def _register_areas(app: Flask) -> None:
     from portal.web import account, api, auth, feeds, public, recruiter, root, seeker, staff

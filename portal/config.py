@@ -54,6 +54,8 @@ class Config:
     # Outbound fetches (imports): exact host names that may resolve to private addresses (an intranet
     # feed, or the test suite's local server). Empty in production unless you need it.
     PORTAL_FETCH_ALLOWED_HOSTS = ""
+    # Where CV files are kept: outside the web root; instance/cvs when empty.
+    CV_DIRECTORY = ""
 
 
 class DevelopmentConfig(Config):
@@ -81,6 +83,7 @@ _ENV_OVERRIDES = (
     "LOGIN_LIMIT_PER_ACCOUNT",
     "REGISTER_LIMIT_PER_IP",
     "PORTAL_FETCH_ALLOWED_HOSTS",
+    "CV_DIRECTORY",
 )
 
 

@@ -115,6 +115,12 @@ SKIP_REASON_NAMES = {
     "normalise_error": _l("Could not be read"),
 }
 
+ELIGIBILITY_NAMES = {
+    "eligible": _l("You can apply now"),
+    "needs_steps": _l("A few steps first"),
+    "not_eligible": _l("Not possible for you yet"),
+}
+
 
 def init_app(app) -> None:
     names = {
@@ -131,6 +137,7 @@ def init_app(app) -> None:
         "cost_formats": COST_FORMATS,
         "run_status_names": RUN_STATUS_NAMES,
         "skip_reason_names": SKIP_REASON_NAMES,
+        "eligibility_names": ELIGIBILITY_NAMES,
     }
 
     @app.context_processor

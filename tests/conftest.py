@@ -69,7 +69,7 @@ class FreshContextClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     url, engine_options = database_url
     app = create_app(
         {
@@ -79,6 +79,7 @@ def app(database_url):
             "RATELIMIT_STORAGE_URI": "memory://",
             # Importer tests serve feeds on this machine: the private-address guard lets only these through.
             "PORTAL_FETCH_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "CV_DIRECTORY": str(tmp_path_factory.mktemp("cvs")),
         }
     )
     app.test_client_class = FreshContextClient

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -74,6 +74,8 @@ class User(db.Model):
     sessions: Mapped[list[UserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+    profile: Mapped[SeekerProfile | None] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                          uselist=False)
 
     # Flask-Login protocol. The id Flask-Login keeps in the cookie is the *session* token, not the
     # user id: deleting the session row on logout makes a copied cookie worthless.
@@ -115,3 +117,63 @@ class UserSession(db.Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SeekerProfile(db.Model):
+    """What a job seeker tells us for matching. Every field is optional."""
+
+    __tablename__ = "seeker_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    city: Mapped[str | None] = mapped_column(String(120))
+    province: Mapped[str | None] = mapped_column(String(40))
+    education: Mapped[str | None] = mapped_column(String(20))
+    jlpt_level: Mapped[str | None] = mapped_column(String(2))
+    jlpt_year: Mapped[int | None] = mapped_column(Integer)
+    jft_basic_score: Mapped[int | None] = mapped_column(Integer)
+    jft_basic_date: Mapped[date | None] = mapped_column(Date)
+    nursing_japanese_passed: Mapped[bool] = mapped_column(Boolean, default=False)
+    titp_field: Mapped[str | None] = mapped_column(String(40))
+    licences: Mapped[list] = mapped_column(JSON, default=list)
+    languages: Mapped[str | None] = mapped_column(String(200))
+    pref_sectors: Mapped[list] = mapped_column(JSON, default=list)
+    pref_regions: Mapped[list] = mapped_column(JSON, default=list)
+    pref_min_monthly_pay: Mapped[int | None] = mapped_column(Integer)
+    pref_housing_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    pref_strict: Mapped[bool] = mapped_column(Boolean, default=False)
+    earliest_start: Mapped[date | None] = mapped_column(Date)
+    # The CV file lives outside the web root under a generated name; only these facts are stored.
+    cv_stored_name: Mapped[str | None] = mapped_column(String(80))
+    cv_original_name: Mapped[str | None] = mapped_column(String(200))
+    cv_mime: Mapped[str | None] = mapped_column(String(100))
+    cv_size: Mapped[int | None] = mapped_column(Integer)
+    cv_uploaded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    trades: Mapped[list[SeekerTrade]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                     order_by="SeekerTrade.id")
+    skills_tests: Mapped[list[SkillsTestPass]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                              order_by="SkillsTestPass.id")
+
+
+class SeekerTrade(db.Model):
+    __tablename__ = "seeker_trades"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("seeker_profiles.user_id", ondelete="CASCADE"), index=True)
+    trade_code: Mapped[str] = mapped_column(String(60))
+    years: Mapped[float] = mapped_column(Float, default=0)
+    navttc_level: Mapped[int | None] = mapped_column(Integer)  # NVQF level 1-8
+    certificate: Mapped[str | None] = mapped_column(String(200))
+
+
+class SkillsTestPass(db.Model):
+    """A Specified Skilled Worker skills test passed: field, level (i or ii), date."""
+
+    __tablename__ = "skills_test_passes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("seeker_profiles.user_id", ondelete="CASCADE"), index=True)
+    sector_code: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(3), default="i")
+    passed_on: Mapped[date | None] = mapped_column(Date)

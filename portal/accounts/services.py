@@ -132,6 +132,9 @@ def delete_account(user: User, password: str) -> None:
         raise AccountError(_l("Your password is not correct."), field="password")
     if user.role == Role.STAFF and _count_staff() <= 1:
         raise AccountError(_l("The last staff account cannot be deleted."))
+    from portal.accounts.profiles import delete_files
+
+    delete_files(user)  # the CV file; rows go with the user (cascade)
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     db.session.delete(user)
     db.session.commit()

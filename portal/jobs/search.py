@@ -6,11 +6,13 @@ same ones and report the same errors.
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select, text
+from sqlalchemy import and_, case, false, func, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -164,18 +166,32 @@ def public_condition():
                 or_(Posting.valid_through.is_(None), Posting.valid_through >= today()))
 
 
-def _keyword_condition(q: str):
+# Keyword matches are looked up once per request and reused by every query of the request (count,
+# page, facets) as a list of ids when it is short enough; a long list stays a subquery.
+MAX_MATERIALISED_IDS = 3000
+
+
+def _keyword_match_sql(q: str) -> tuple[str, dict] | None:
     terms = parse_query(q, reference().synonyms)
     if not terms:
         return None
     if db.engine.dialect.name == "sqlite":
-        return Posting.id.in_(
-            text("SELECT rowid FROM postings_fts WHERE postings_fts MATCH :match").bindparams(match=fts5_query(terms))
-        )
+        return "SELECT rowid FROM postings_fts WHERE postings_fts MATCH :match", {"match": fts5_query(terms)}
     # Written out so that it is the same expression as the GIN index (ix_postings_search).
-    return text("to_tsvector('simple', postings.search_tokens) @@ to_tsquery('simple', :tsq)").bindparams(
-        tsq=tsquery(terms)
-    )
+    return ("SELECT id FROM postings WHERE to_tsvector('simple', postings.search_tokens) @@ to_tsquery('simple', :tsq)",
+            {"tsq": tsquery(terms)})
+
+
+def _keyword_condition(q: str):
+    """A condition on Posting.id for the keyword query, or None when the query has no words."""
+    match = _keyword_match_sql(q)
+    if match is None:
+        return None
+    sql, values = match
+    ids = db.session.execute(text(sql + " LIMIT :limit"), {**values, "limit": MAX_MATERIALISED_IDS + 1}).scalars().all()
+    if len(ids) <= MAX_MATERIALISED_IDS:
+        return Posting.id.in_(ids) if ids else false()
+    return Posting.id.in_(text(sql).bindparams(**values))
 
 
 def _filters(params: SearchParams) -> dict[str, object]:
@@ -227,11 +243,110 @@ def search(params: SearchParams, *, with_facets: bool = True) -> SearchResult:
             .offset((params.page - 1) * params.per_page).limit(params.per_page)
             .options(selectinload(Posting.organisation))
         ).all()
-    facets = _facets(base, filters) if with_facets else None
+    facets = _facets(params, base, filters) if with_facets else None
     return SearchResult(params=params, items=list(items), total=total, facets=facets)
 
 
-def _facets(base: list, filters: dict) -> Facets:
+# ---- facets -------------------------------------------------------------------------------------
+# Counts per filter value, each facet leaving out its own filter (so the other values stay
+# reachable). A small candidate set (a keyword search) is counted in Python from one query; a large
+# one (browsing) by GROUP BY queries whose answer is kept for a minute: counts a minute old are fine,
+# and browsing pages are the ones most often repeated.
+
+FACET_TTL_SECONDS = 60
+FACET_CACHE_SIZE = 512
+PYTHON_FACET_LIMIT = 5000
+_facet_cache: OrderedDict[tuple, tuple[float, Facets]] = OrderedDict()
+
+_FACET_COLUMNS = (Posting.sector_code, Posting.prefecture_code, Posting.japanese_level, Posting.employment_type,
+                  *(getattr(Posting, f"visa_{code}") for code in VISA_CODES), Posting.support_housing)
+
+
+def _facets(params: SearchParams, base: list, filters: dict) -> Facets:
+    # min_pay is not a facet: it narrows every count.
+    base = [*base, *([filters["min_pay"]] if "min_pay" in filters else [])]
+    filters = {name: condition for name, condition in filters.items() if name != "min_pay"}
+    rows = db.session.execute(select(*_FACET_COLUMNS).where(*base).limit(PYTHON_FACET_LIMIT + 1)).all()
+    if len(rows) <= PYTHON_FACET_LIMIT:
+        return _facets_in_python(params, rows)
+    key = (str(db.engine.url), tuple(sorted(params.to_args(page=1, sort="newest", per_page=DEFAULT_PER_PAGE).items())))
+    now = time.monotonic()
+    cached = _facet_cache.get(key)
+    if cached is not None and cached[0] > now:
+        _facet_cache.move_to_end(key)
+        return cached[1]
+    facets = _facets_in_sql(base, filters)
+    _facet_cache[key] = (now + FACET_TTL_SECONDS, facets)
+    while len(_facet_cache) > FACET_CACHE_SIZE:
+        _facet_cache.popitem(last=False)
+    return facets
+
+
+def clear_facet_cache() -> None:
+    _facet_cache.clear()
+
+
+def _python_filters(params: SearchParams) -> dict[str, object]:
+    """The same filters as _filters(), as predicates on a facet row."""
+    ref = reference()
+    checks: dict[str, object] = {}
+    if params.sector:
+        checks["sector"] = lambda row: row[0] == params.sector
+    if params.prefecture:
+        checks["location"] = lambda row: row[1] == params.prefecture
+    elif params.region:
+        checks["location"] = lambda row: ref.prefectures[row[1]].region == params.region
+    if params.japanese:
+        rank = LEVEL_RANK[params.japanese]
+        checks["japanese"] = lambda row: LEVEL_RANK.get(row[2], 9) <= rank
+    if params.visa:
+        index = 4 + VISA_CODES.index(params.visa)
+        checks["visa"] = lambda row: bool(row[index])
+    if params.employment_type:
+        checks["employment_type"] = lambda row: row[3] == params.employment_type
+    if params.housing:
+        checks["housing"] = lambda row: bool(row[-1])
+    return checks
+
+
+def _facets_in_python(params: SearchParams, rows) -> Facets:
+    checks = _python_filters(params)
+    prefectures = reference().prefectures
+    facets = Facets()
+    by_level: dict[str, int] = {}
+    for row in rows:
+        failed = [name for name, check in checks.items() if not check(row)]
+        if len(failed) > 1:
+            continue
+        missing = failed[0] if failed else None  # the one facet this row still counts for
+
+        def counts(group: str) -> bool:
+            return missing is None or missing == group
+
+        if counts("sector"):
+            facets.sector[row[0]] = facets.sector.get(row[0], 0) + 1
+        if counts("location"):
+            facets.prefecture[row[1]] = facets.prefecture.get(row[1], 0) + 1
+            region = prefectures[row[1]].region
+            facets.region[region] = facets.region.get(region, 0) + 1
+        if counts("japanese"):
+            by_level[row[2]] = by_level.get(row[2], 0) + 1
+        if counts("employment_type"):
+            facets.employment_type[row[3]] = facets.employment_type.get(row[3], 0) + 1
+        if counts("visa"):
+            for offset, code in enumerate(VISA_CODES):
+                if row[4 + offset]:
+                    facets.visa[code] = facets.visa.get(code, 0) + 1
+        if counts("housing") and row[-1]:
+            facets.housing += 1
+    for code in VISA_CODES:
+        facets.visa.setdefault(code, 0)
+    for level, rank in LEVEL_RANK.items():
+        facets.japanese[level] = sum(count for lvl, count in by_level.items() if LEVEL_RANK.get(lvl, 9) <= rank)
+    return facets
+
+
+def _facets_in_sql(base: list, filters: dict) -> Facets:
     def without(group: str) -> list:
         return [*base, *(condition for name, condition in filters.items() if name != group)]
 

@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.extensions import db
+from portal.extensions import csrf, db
 from portal.jobs.models import Posting
 from portal.jobs.search import SearchParamError, parse_params, public_condition, search
 from portal.jobs.serialize import posting_json
@@ -17,6 +17,9 @@ from portal.taxonomy.lookup import Label, reference
 from portal.web import openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# The API answers public data and acts for nobody: it reads no session or cookie, so there is no
+# request to forge. POST /match only computes.
+csrf.exempt(bp)
 
 CACHE_SECONDS = 60
 
@@ -108,3 +111,121 @@ def trades():
 @bp.get("/openapi.json")
 def openapi_document():
     return openapi.document(tuple(current_app.config["LANGUAGES"]), current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+# ---- matching ------------------------------------------------------------------------------------
+
+LICENCES = ("pk_ltv", "pk_htv", "jp", "international")
+EDUCATION = ("none", "primary", "secondary", "intermediate", "diploma", "bachelor", "master")
+
+
+class MatchInputError(ValueError):
+    def __init__(self, param: str, message: str):
+        super().__init__(message)
+        self.param, self.message = param, message
+
+
+@bp.errorhandler(MatchInputError)
+def _bad_match_input(error: MatchInputError):
+    return _error(400, error.message, param=error.param)
+
+
+def _trade_code(value, index: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise MatchInputError(f"trades[{index}]", "Give a trade code or name as a string.")
+    wanted = value.strip().casefold()
+    for code, trade in reference().trades.items():
+        if wanted in {code.casefold(), trade.en.casefold(), trade.ja.casefold(), (trade.ur or "").casefold()}:
+            return code
+    raise MatchInputError(f"trades[{index}]", f"Unknown trade: {value!r}. See /api/v1/taxonomy/trades.")
+
+
+def _codes(body: dict, name: str, allowed, *, split_level: bool = False) -> frozenset[str]:
+    value = body.get(name) or []
+    if not isinstance(value, list):
+        raise MatchInputError(name, "Give a list.")
+    codes = set()
+    for index, item in enumerate(value):
+        code = item.split(":", 1)[0] if split_level and isinstance(item, str) else item
+        if not isinstance(item, str) or code not in allowed or (split_level and item.count(":") > 1):
+            raise MatchInputError(f"{name}[{index}]", f"Unknown value: {item!r}.")
+        codes.add(item)
+    return frozenset(codes)
+
+
+def _profile_from_json(body) -> tuple:
+    from portal.matching import engine
+
+    if not isinstance(body, dict):
+        raise MatchInputError("body", "Send a JSON object.")
+    ref = reference()
+    trades = body.get("trades") or []
+    if not isinstance(trades, list) or not trades:
+        raise MatchInputError("trades", "Give at least one trade.")
+    codes = [_trade_code(value, index) for index, value in enumerate(trades)]
+    years = body.get("years_experience", 0)
+    if isinstance(years, bool) or not isinstance(years, (int, float)) or not 0 <= years <= 50:
+        raise MatchInputError("years_experience", "Give a number of years from 0 to 50.")
+    japanese = body.get("japanese") or {}
+    if not isinstance(japanese, dict):
+        raise MatchInputError("japanese", 'Give an object such as {"jlpt": "N4"} or {"jft_basic": true}.')
+    jlpt = japanese.get("jlpt")
+    if jlpt is not None and jlpt not in ("N5", "N4", "N3", "N2", "N1"):
+        raise MatchInputError("japanese.jlpt", "Give N5, N4, N3, N2 or N1.")
+    jft = japanese.get("jft_basic", False)
+    if not isinstance(jft, bool):
+        raise MatchInputError("japanese.jft_basic", "Give true or false.")
+    titp = body.get("titp_completed")
+    if titp is not None and titp not in ref.sectors:
+        raise MatchInputError("titp_completed", "Give a sector code or null.")
+    education = body.get("education")
+    if education is not None and education not in EDUCATION:
+        raise MatchInputError("education", f"Give one of {', '.join(EDUCATION)}.")
+    prefs = body.get("preferences") or {}
+    if not isinstance(prefs, dict):
+        raise MatchInputError("preferences", "Give an object.")
+    min_pay = prefs.get("min_monthly_pay")
+    if min_pay is not None and (isinstance(min_pay, bool) or not isinstance(min_pay, int) or min_pay < 0):
+        raise MatchInputError("preferences.min_monthly_pay", "Give a whole number of yen.")
+    for flag in ("housing_needed", "strict"):
+        if not isinstance(prefs.get(flag, False), bool):
+            raise MatchInputError(f"preferences.{flag}", "Give true or false.")
+    limit = body.get("limit", 20)
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100:
+        raise MatchInputError("limit", "Give a whole number from 1 to 100.")
+    profile = engine.Profile(
+        trades=tuple(engine.TradeSkill(code, float(years)) for code in codes),
+        jlpt=jlpt, jft_basic=jft,
+        nursing_japanese=bool(japanese.get("nursing_care_test", False)),
+        skills_tests=_codes(body, "skills_tests", ref.sectors, split_level=True),
+        titp_completed=titp,
+        licences=_codes(body, "licences", LICENCES),
+        education=education,
+        preferences=engine.Preferences(
+            sectors=_codes(prefs, "sectors", ref.sectors), regions=_codes(prefs, "regions", ref.regions),
+            prefectures=_codes(prefs, "prefectures", ref.prefectures), min_monthly_pay=min_pay,
+            housing_needed=prefs.get("housing_needed", False), strict=prefs.get("strict", False)),
+    )
+    return profile, limit
+
+
+@bp.post("/match")
+def match():
+    """A profile as JSON → the best matching jobs with score, verdict and reasons (nothing stored)."""
+    from portal.matching import services as matching
+    from portal.matching.messages import reason_text
+
+    lang = _lang()
+    body = request.get_json(silent=True)
+    if body is None:
+        raise MatchInputError("body", "Send a JSON object with Content-Type: application/json.")
+    profile, limit = _profile_from_json(body)
+    found = matching.best_matches(profile, limit=limit)
+    items = [{
+        "job": posting_json(m.posting, lang),
+        "score": m.result.score,
+        "eligibility": str(m.result.eligibility),
+        "route": m.result.route,
+        "reasons": [{"kind": r.kind, "code": r.code, "text": reason_text(r, lang)} for r in m.result.reasons],
+    } for m in found]
+    return jsonify({"items": items, "total": len(items)})

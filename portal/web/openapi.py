@@ -140,6 +140,55 @@ SCHEMAS: dict[str, dict] = {
             },
         },
     },
+    "MatchRequest": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["trades"],
+        "properties": {
+            "trades": {"type": "array", "minItems": 1, "items": {"type": "string"},
+                       "description": "Trade codes or names (English, Japanese or Urdu), see /taxonomy/trades."},
+            "years_experience": {"type": "number", "minimum": 0, "maximum": 50},
+            "japanese": {"type": "object", "properties": {
+                "jlpt": {"type": "string", "enum": ["N5", "N4", "N3", "N2", "N1"]},
+                "jft_basic": {"type": "boolean"}, "nursing_care_test": {"type": "boolean"}}},
+            "skills_tests": {"type": "array", "items": {"type": "string"},
+                             "description": "Sector codes of SSW (i) skills tests passed; \"<sector>:ii\" for SSW (ii)."},
+            "titp_completed": {"type": ["string", "null"], "description": "Sector of completed TITP (ii)."},
+            "licences": {"type": "array", "items": {"type": "string", "enum": ["pk_ltv", "pk_htv", "jp", "international"]}},
+            "education": {"type": "string", "enum": ["none", "primary", "secondary", "intermediate", "diploma",
+                                                     "bachelor", "master"]},
+            "preferences": {"type": "object", "properties": {
+                "sectors": {"type": "array", "items": {"type": "string"}},
+                "regions": {"type": "array", "items": {"type": "string"}},
+                "prefectures": {"type": "array", "items": {"type": "string"}},
+                "min_monthly_pay": {"type": "integer", "minimum": 0},
+                "housing_needed": {"type": "boolean"}, "strict": {"type": "boolean"}}},
+            "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+        },
+    },
+    "MatchList": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["items", "total"],
+        "properties": {
+            "total": {"type": "integer", "minimum": 0},
+            "items": {"type": "array", "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["job", "score", "eligibility", "route", "reasons"],
+                "properties": {
+                    "job": {"$ref": REF + "Posting"},
+                    "score": {"type": "integer", "minimum": 0, "maximum": 100},
+                    "eligibility": {"type": "string", "enum": ["eligible", "needs_steps", "not_eligible"]},
+                    "route": {"type": ["string", "null"], "enum": ["ssw1", "ssw2", "esd", "engineer", "other", None]},
+                    "reasons": {"type": "array", "items": {
+                        "type": "object", "additionalProperties": False, "required": ["kind", "code", "text"],
+                        "properties": {"kind": {"type": "string", "enum": ["fit", "gap"]},
+                                       "code": {"type": "string"}, "text": {"type": "string"}}}},
+                },
+            }},
+        },
+    },
     "ParamError": {
         "type": "object",
         "additionalProperties": False,
@@ -244,6 +293,20 @@ def document(languages: tuple[str, ...], default_language: str) -> dict:
                         "400": BAD_PARAMETER,
                         "404": _json("No published posting has this id (or it has closed).", "Error"),
                     },
+                },
+            },
+            "/match": {
+                "post": {
+                    "operationId": "matchProfile",
+                    "summary": "Jobs that fit a worker's profile, with score, verdict and reasons",
+                    "description": "Nothing is stored. Reasons are written in the language given by `lang`.",
+                    "tags": ["matching"],
+                    "parameters": [_lang_parameter(languages, default_language)],
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"$ref": REF + "MatchRequest"}}}},
+                    "responses": {"200": _json("The best matches, best first.", "MatchList"),
+                                  "400": {"description": "A field of the profile was not accepted; `param` names it.",
+                                          "content": {"application/json": {"schema": {"$ref": REF + "ParamError"}}}}},
                 },
             },
             "/taxonomy/sectors": _taxonomy("listSectors", "Sectors, in display order", "SectorList"),

@@ -1,6 +1,7 @@
 """Pages anyone can see: home, job search, job page."""
 
 from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from portal.jobs import services
 from portal.jobs.models import Posting
 from portal.jobs.search import LEVEL_RANK, SORTS, parse_params, public_condition, search
 from portal.jobs.structured import description_html, job_posting, script_json
+from portal.labels import MY_JAPANESE_LEVEL_NAMES
 from portal.taxonomy.lookup import reference
 from portal.taxonomy.models import Sector
 
@@ -72,6 +74,12 @@ def job(posting_id: int):
             posting, lang=lang, url=url_for("public.job", posting_id=posting.id, _external=True),
             region=prefecture.name(lang), locality=city, employer=posting.employer(lang),
             apply_on_site=not posting.apply_url)))
+    match_result = None
+    if current_user.is_authenticated and current_user.role == "seeker":
+        from portal.accounts.profiles import get_profile
+        from portal.matching import services as matching
+
+        match_result = matching.match_posting(matching.profile_from_model(get_profile(current_user)), posting)
     texts = {field: posting.text(field, lang) for field in
              ("title", "description", "requirements", "working_hours", "days_off", "city")}
     return render_template(
@@ -85,4 +93,35 @@ def job(posting_id: int):
         ref=ref,
         sector=db.session.get(Sector, posting.sector_code),
         structured=structured,
+        match_result=match_result,
     )
+
+
+@bp.get("/match")
+def quick_match():
+    """Anyone, without an account: a few answers → matching jobs. Nothing is stored."""
+    from wtforms.fields import SelectChoice
+
+    from portal.accounts.profile_forms import QuickMatchForm
+    from portal.matching import services as matching
+
+    lang = current_language()
+    ref = reference()
+    form = QuickMatchForm(request.args)
+    trades = sorted(ref.trades.values(), key=lambda t: t.name(lang))
+    ssw = [(code, ref.sectors[code].name(lang)) for code in ref.sector_order if code not in ("it_engineering", "other")]
+    form.trade.choices = [SelectChoice("", "—")] + [SelectChoice(t.code, t.name(lang)) for t in trades]
+    form.japanese.choices = [SelectChoice(level, str(label)) for level, label in MY_JAPANESE_LEVEL_NAMES.items()]
+    form.skills_test.choices = [SelectChoice("", _l("None"))] + [SelectChoice(c, n) for c, n in ssw]
+    form.titp_field.choices = [SelectChoice("", _l("None"))] + [SelectChoice(c, n) for c, n in ssw]
+    results = None
+    status = 200
+    if request.args:
+        if form.validate():
+            profile = matching.profile_from_answers(
+                trade=form.trade.data, years=form.years.data, japanese=form.japanese.data,
+                skills_test=form.skills_test.data or None, titp_field=form.titp_field.data or None)
+            results = matching.best_matches(profile)
+        else:
+            status = 400
+    return render_template("public/match.html", form=form, matches=results, ref=ref), status

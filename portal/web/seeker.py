@@ -1,19 +1,126 @@
 """The job seeker's area. Every endpoint requires the seeker role (checked once, here)."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import func, select
 
+from portal.accounts import cv, profiles
+from portal.accounts.profile_forms import TEST_ROWS, TRADE_ROWS, CVForm, ProfileForm
 from portal.extensions import db
-from portal.jobs.models import Posting, PostingStatus
+from portal.i18n import current_language
+from portal.jobs.models import Posting
+from portal.jobs.search import public_condition
 from portal.security import guard_area
+from portal.taxonomy.lookup import reference
 
 bp = Blueprint("seeker", __name__, url_prefix="/<lang:lang>/seeker")
 guard_area(bp, "seeker")
 
+CV_ERRORS = {
+    "empty": _l("The file is empty."),
+    "too_large": _l("The file is larger than 5 MB."),
+    "type": _l("Only PDF and Word (DOCX) files can be uploaded."),
+    "broken": _l("The file is damaged. Save it again as PDF and try once more."),
+    "zip_bomb": _l("This Word file is not a normal document and cannot be accepted."),
+}
+
 
 @bp.get("/")
 def dashboard():
-    open_jobs = db.session.scalar(
-        select(func.count()).select_from(Posting).where(Posting.status == PostingStatus.PUBLISHED)
-    )
-    return render_template("seeker/dashboard.html", open_jobs=open_jobs or 0)
+    open_jobs = db.session.scalar(select(func.count()).select_from(Posting).where(public_condition()))
+    return render_template("seeker/dashboard.html", open_jobs=open_jobs or 0, profile=profiles.get_profile(current_user))
+
+
+def _profile_form(formdata=None) -> ProfileForm:
+    profile = profiles.get_profile(current_user)
+    if formdata is None and profile is not None:
+        data = {name: getattr(profile, name) for name in profiles.PLAIN_FIELDS}
+        data["trades"] = [{"trade": t.trade_code, "years": t.years, "navttc_level": str(t.navttc_level or ""),
+                           "certificate": t.certificate} for t in profile.trades][:TRADE_ROWS]
+        data["skills_tests"] = [{"sector": t.sector_code, "level": t.level, "passed_on": t.passed_on}
+                                for t in profile.skills_tests][:TEST_ROWS]
+        form = ProfileForm(formdata=None, data=data)
+    else:
+        form = ProfileForm(formdata=formdata)
+    # FieldList keeps at least min_entries rows, so there is always room to add a trade or a test.
+    form.set_choices(reference(), current_language())
+    return form
+
+
+def _render_profile(form, cv_form=None, status=200):
+    return render_template("seeker/profile.html", form=form, cv_form=cv_form or CVForm(formdata=None),
+                           profile=profiles.get_profile(current_user)), status
+
+
+@bp.get("/profile")
+def profile():
+    return _render_profile(_profile_form())
+
+
+@bp.post("/profile")
+def save_profile():
+    form = _profile_form(request.form)
+    if not form.validate_on_submit():
+        return _render_profile(form, status=400)
+    values = {name: getattr(form, name).data for name in profiles.PLAIN_FIELDS}
+    profiles.save_profile(current_user, values, [row.data for row in form.trades], [row.data for row in form.skills_tests])
+    flash(_("Your profile has been saved."), "success")
+    return redirect(url_for(".profile"))
+
+
+@bp.post("/profile/cv")
+def upload_cv():
+    cv_form = CVForm()
+    if cv_form.validate_on_submit():
+        upload = cv_form.file.data
+        try:
+            profiles.set_cv(current_user, upload.read(cv.MAX_BYTES + 1), upload.filename or "cv")
+        except cv.CVError as error:
+            cv_form.file.errors.append(str(CV_ERRORS[error.code]))
+        else:
+            flash(_("Your CV has been uploaded."), "success")
+            return redirect(url_for(".profile"))
+    return _render_profile(_profile_form(), cv_form=cv_form, status=400)
+
+
+@bp.post("/profile/cv/delete")
+def delete_cv():
+    # CSRFProtect has checked the token before this view runs.
+    profiles.remove_cv(current_user)
+    flash(_("Your CV has been removed."), "success")
+    return redirect(url_for(".profile"))
+
+
+@bp.get("/profile/cv")
+def download_cv():
+    profile = profiles.get_profile(current_user)
+    if profile is None or not profile.cv_stored_name:
+        abort(404)
+    return send_file(cv.path_for(profiles.cv_directory(), profile.cv_stored_name), mimetype=profile.cv_mime,
+                     as_attachment=True, download_name=profile.cv_original_name or "cv")
+
+
+@bp.get("/my-data.json")
+def export_data():
+    response: Response = jsonify(profiles.export(current_user))
+    response.headers["Content-Disposition"] = 'attachment; filename="kakehashi-my-data.json"'
+    return response
+
+
+@bp.get("/matches")
+def matches():
+    from portal.matching import services as matching
+
+    ref = reference()
+    sector = request.args.get("sector") or None
+    eligibility = request.args.get("eligibility") or None
+    if sector not in ref.sectors:
+        sector = None
+    if eligibility not in ("eligible", "needs_steps", "not_eligible"):
+        eligibility = None
+    profile = profiles.get_profile(current_user)
+    found = matching.best_matches(matching.profile_from_model(profile), sector=sector, eligibility=eligibility)
+    return render_template("seeker/matches.html", matches=found, profile=profile, ref=ref, sector=sector,
+                           eligibility=eligibility)

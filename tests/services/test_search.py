@@ -167,3 +167,18 @@ def test_params_round_trip_through_the_url(db):
     params, _ = parse_params({"q": "溶接", "sector": "construction", "housing": "1", "page": "2", "sort": "pay"})
     assert params.to_args() == {"q": "溶接", "sector": "construction", "housing": "1", "page": "2", "sort": "pay"}
     assert parse_params(params.to_args())[0] == params
+
+
+@pytest.mark.parametrize("params", [
+    dict(), dict(sector="nursing_care"), dict(region="kanto", japanese="N4"), dict(q="溶接", housing=True),
+    dict(visa="ssw1", min_pay=210_000), dict(employment_type="FULL_TIME", prefecture="27"),
+])
+def test_facets_counted_in_python_and_in_sql_agree(world, monkeypatch, params):
+    from portal.jobs import search as search_module
+
+    in_python = search(SearchParams(**params)).facets
+    monkeypatch.setattr(search_module, "PYTHON_FACET_LIMIT", 0)
+    search_module.clear_facet_cache()
+    in_sql = search(SearchParams(**params)).facets
+    search_module.clear_facet_cache()
+    assert in_python == in_sql

@@ -25,6 +25,14 @@ POLICY: dict[str, frozenset[str]] = {
     "account.set_language": SIGNED_IN,
     "account.delete": SIGNED_IN,
     "seeker.dashboard": frozenset({"seeker"}),
+    "seeker.profile": frozenset({"seeker"}),
+    "seeker.save_profile": frozenset({"seeker"}),
+    "seeker.upload_cv": frozenset({"seeker"}),
+    "seeker.delete_cv": frozenset({"seeker"}),
+    "seeker.download_cv": frozenset({"seeker"}),
+    "seeker.export_data": frozenset({"seeker"}),
+    "seeker.matches": frozenset({"seeker"}),
+    "public.quick_match": EVERYONE,
     "recruiter.dashboard": frozenset({"recruiter"}),
     "staff.dashboard": frozenset({"staff"}),
     "staff.sources": frozenset({"staff"}),
@@ -43,7 +51,11 @@ POLICY: dict[str, frozenset[str]] = {
     "api.occupations": EVERYONE,
     "api.trades": EVERYONE,
     "api.openapi_document": EVERYONE,
+    "api.match": EVERYONE,
 }
+
+# POST endpoints that change nothing and read no session, so they need no CSRF token.
+STATELESS_POST = frozenset({"api.match"})
 
 # Values for URL arguments other than the language.
 SAMPLE_ARGS: dict[str, dict] = {

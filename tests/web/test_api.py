@@ -49,13 +49,13 @@ def response_pointer(path: str, status: int, method: str = "get") -> str:
                                                  "application/json", "schema"))
 
 
-def assert_matches_spec(spec: dict, response, path: str) -> dict:
+def assert_matches_spec(spec: dict, response, path: str, method: str = "get") -> dict:
     """The body is JSON and valid against the schema documented for this path and status."""
     assert response.is_json, (path, response.status_code, response.content_type)
-    documented = spec["paths"][path]["get"]["responses"]
+    documented = spec["paths"][path][method]["responses"]
     assert str(response.status_code) in documented, f"{path} answers {response.status_code}, undocumented"
     body = response.get_json()
-    _validator(spec, response_pointer(path, response.status_code)).validate(body)
+    _validator(spec, response_pointer(path, response.status_code, method)).validate(body)
     return body
 
 
@@ -376,8 +376,9 @@ def test_openapi_document_is_an_openapi_3_1_document(app, client, spec, db):
 
     operation_ids = []
     for path, item in spec["paths"].items():
-        assert path.startswith("/") and set(item) == {"get"}, path
-        operation = item["get"]
+        expected_method = {"post"} if path == "/match" else {"get"}  # /match computes from a JSON body
+        assert path.startswith("/") and set(item) == expected_method, path
+        operation = item[next(iter(expected_method))]
         operation_ids.append(operation["operationId"])
         assert operation["summary"]
         placeholders = set(re.findall(r"{(\w+)}", path))
@@ -430,3 +431,35 @@ def test_the_schema_is_strict(client, spec, world):
             validator.validate(broken)
     with pytest.raises(ValidationError):
         _validator(spec, "/components/schemas/ParamError").validate({"error": {"code": 400, "message": "x"}})
+
+
+# ---- POST /match -----------------------------------------------------------------------------------
+
+
+def test_match_returns_ranked_jobs_with_reasons_in_the_asked_language(client, app, world):
+    spec = client.get("/api/v1/openapi.json").json
+    body = {"trades": ["Welder"], "years_experience": 3, "japanese": {"jlpt": "N4"},
+            "skills_tests": ["industrial_products"]}
+    response = client.post("/api/v1/match?lang=ja", json=body)
+    data = assert_matches_spec(spec, response, "/match", method="post")
+    assert data["items"] and data["items"][0]["job"]["sector"] == "industrial_products"
+    assert data["items"][0]["eligibility"] == "eligible"
+    assert any("溶接" in reason["text"] for reason in data["items"][0]["reasons"])
+
+
+@pytest.mark.parametrize(("body", "param"), [
+    ({}, "trades"), ({"trades": []}, "trades"), ({"trades": ["astronaut"]}, "trades[0]"),
+    ({"trades": ["welder"], "years_experience": -1}, "years_experience"),
+    ({"trades": ["welder"], "japanese": {"jlpt": "N6"}}, "japanese.jlpt"),
+    ({"trades": ["welder"], "skills_tests": ["space"]}, "skills_tests[0]"),
+    ({"trades": ["welder"], "titp_completed": "space"}, "titp_completed"),
+    ({"trades": ["welder"], "licences": ["rocket"]}, "licences[0]"),
+    ({"trades": ["welder"], "preferences": {"min_monthly_pay": "lots"}}, "preferences.min_monthly_pay"),
+    ({"trades": ["welder"], "limit": 1000}, "limit"),
+    ([1, 2], "body"),
+])
+def test_match_names_the_bad_field(client, world, body, param):
+    spec = client.get("/api/v1/openapi.json").json
+    response = client.post("/api/v1/match", json=body)
+    assert response.status_code == 400
+    assert assert_matches_spec(spec, response, "/match", method="post")["error"]["param"] == param

@@ -12,7 +12,7 @@ from portal import translations
 ALLOWED_LATIN = {"JLPT", "JFT", "Basic", "JFT-Basic", "Atom", "N1", "N2", "N3", "N4", "N5", "OEP", "CV", "PDF", "DOCX", "SSW", "English",
                  "ISCO", "NAVTTC", "BE", "OE", "CoE", "PKR", "JPY", "Rs", "IT", "name", "example", "com",
                  "API", "CSV", "Indeed", "JSON", "JSON-LD", "JobPosting", "RSS", "URL", "XML", "schema", "org", "UTF",
-                 "Shift", "JIS", "http", "https"}
+                 "Shift", "JIS", "http", "https", "CAD", "CNC", "DAE", "HTV", "LTV", "MB", "NVQF", "Word"}
 
 
 class VisibleText(HTMLParser):
@@ -75,8 +75,9 @@ def test_the_detector_finds_english(client):
 
 
 PAGES = {
-    None: ["/ja/", "/ja/login", "/ja/register", "/ja/register?role=recruiter", "/ja/no-such-page"],
-    "seeker": ["/ja/", "/ja/seeker/", "/ja/account/", "/ja/staff/"],
+    None: ["/ja/", "/ja/login", "/ja/register", "/ja/register?role=recruiter", "/ja/no-such-page", "/ja/match",
+           "/ja/match?trade=welder&years=2&japanese=N5", "/ja/match?trade="],
+    "seeker": ["/ja/", "/ja/seeker/", "/ja/account/", "/ja/staff/", "/ja/seeker/profile", "/ja/seeker/matches"],
     "recruiter": ["/ja/recruiter/", "/ja/account/"],
     "staff": ["/ja/staff/", "/ja/account/", "/ja/staff/sources", "/ja/staff/imported"],
 }

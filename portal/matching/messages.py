@@ -1,0 +1,113 @@
+"""The words for each reason the matching engine gives, in the page's language.
+
+The engine (portal/matching/engine.py) is pure and returns codes with parameters; this module turns
+them into sentences for people, naming trades, fields and levels in the reader's language.
+"""
+
+from __future__ import annotations
+
+from flask_babel import force_locale, gettext, lazy_gettext as _l
+
+from portal.i18n import current_language, format_jpy, format_number
+from portal.matching.engine import REASON_CODES, Reason
+from portal.taxonomy.lookup import reference
+
+MESSAGES = {
+    "trade_fits_occupation": _l("Your trade %(trade)s fits this job: %(occupation)s."),
+    "trade_fits_sector": _l("Your trade %(trade)s fits %(sector)s."),
+    "experience": _l("You have %(years)s years of experience as %(trade)s."),
+    "navttc_level": _l("You hold NAVTTC level %(level)s in %(trade)s."),
+    "no_matching_trade": _l("None of your trades is in %(sector)s yet."),
+    "titp_exempts_tests": _l("Your Technical Intern Training in %(sector)s means you need no skills or Japanese test."),
+    "passed_skills_test": _l("You passed the %(sector)s skills test."),
+    "has_jft_or_n4": _l("Your Japanese (%(have)s) is enough for the Specified Skilled Worker visa."),
+    "passed_nursing_japanese": _l("You passed the Nursing Care Japanese Language Evaluation Test."),
+    "ssw1_not_in_field": _l("%(sector)s is not a Specified Skilled Worker field."),
+    "pass_skills_test": _l("Pass the %(sector)s skills test."),
+    "pass_jft_or_n4": _l("Pass JFT-Basic or JLPT N4 (you have %(have)s)."),
+    "pass_nursing_japanese": _l("Pass the Nursing Care Japanese Language Evaluation Test."),
+    "passed_ssw2_test": _l("You passed the %(sector)s test for Specified Skilled Worker (ii)."),
+    "ssw2_not_in_field": _l("%(sector)s has no Specified Skilled Worker (ii) visa."),
+    "pass_ssw2_test": _l("Pass the %(sector)s test for Specified Skilled Worker (ii)."),
+    "ssw2_follows_ssw1": _l("Specified Skilled Worker (ii) usually comes after some years of (i) in %(sector)s."),
+    "meets_esd_japanese": _l("Your Japanese (%(have)s) is enough to start %(route)s."),
+    "reach_n5": _l("Reach JLPT N5 or pass JFT-Basic before %(route)s (you have %(have)s)."),
+    "has_degree": _l("Your education (%(education)s) fits the Engineer / Specialist visa."),
+    "has_10_years": _l("Your %(years)s years as %(trade)s count for the Engineer / Specialist visa."),
+    "needs_degree_or_10_years": _l("The Engineer / Specialist visa needs a university degree or 10 years of related work (you have %(education)s, %(years)s years)."),
+    "meets_japanese_level": _l("Your Japanese (%(have)s) meets this job's level (%(needed)s)."),
+    "needs_japanese_level": _l("This job needs %(needed)s; you have %(have)s."),
+    "has_japanese_licence": _l("You have a Japanese driving licence."),
+    "needs_driving_licence": _l("This job needs a driving licence."),
+    "convert_licence": _l("Change your licence (%(have)s) to a Japanese driving licence."),
+    "preferred_sector": _l("%(sector)s is one of the fields you chose."),
+    "outside_preferred_sectors": _l("%(sector)s is not one of the fields you chose."),
+    "preferred_location": _l("%(prefecture)s is in a region you chose."),
+    "outside_preferred_locations": _l("%(prefecture)s is not in a region you chose."),
+    "pay_meets_preference": _l("The pay (about %(pay)s a month) meets your minimum of %(min)s."),
+    "pay_below_preference": _l("The pay (about %(pay)s a month) is below your minimum of %(min)s."),
+    "pay_not_stated": _l("The pay is not stated; your minimum is %(min)s."),
+    "housing_provided": _l("Housing is provided."),
+    "no_housing": _l("Housing is not provided, and you need it."),
+}
+
+LEVEL_WORDS = {"none": _l("no Japanese test"), "JFT_BASIC": _l("JFT-Basic")}
+ROUTE_WORDS = {
+    "employment_for_skill_development": _l("Employment for Skill Development"),
+    "technical_intern_training": _l("Technical Intern Training"),
+}
+LICENCE_WORDS = {
+    "pk_ltv": _l("Pakistani LTV"), "pk_htv": _l("Pakistani HTV"), "jp": _l("Japanese"),
+    "international": _l("international permit"),
+}
+
+assert set(MESSAGES) == set(REASON_CODES), "every engine reason needs words"
+
+
+def _value(name: str, value: str, lang: str) -> str:
+    ref = reference()
+    if value == "":
+        return gettext("none")
+    if name == "trade":
+        label = ref.trades.get(value)
+        return label.name(lang) if label else value
+    if name == "sector":
+        label = ref.sectors.get(value)
+        return label.name(lang) if label else value
+    if name == "occupation":
+        label = ref.occupations.get(value)
+        return label.name(lang) if label else value
+    if name == "prefecture":
+        label = ref.prefectures.get(value)
+        return label.name(lang) if label else value
+    if name == "region":
+        label = ref.regions.get(value)
+        return label.name(lang) if label else value
+    if name in ("have", "needed"):
+        return str(LEVEL_WORDS.get(value, value))
+    if name == "route":
+        return str(ROUTE_WORDS.get(value, value))
+    if name == "education":
+        from portal.accounts.profile_forms import EDUCATION_NAMES
+
+        return str(EDUCATION_NAMES.get(value, value))
+    if name in ("pay", "min"):
+        return format_jpy(int(value)) if value.isdigit() else value
+    if name == "years":
+        try:
+            return format_number(float(value))
+        except ValueError:
+            return value
+    if name == "licences" or (name == "have" and "pk_" in value):
+        return ", ".join(str(LICENCE_WORDS.get(code, code)) for code in value.split(","))
+    return value
+
+
+def reason_text(reason: Reason, lang: str | None = None) -> str:
+    """The sentence for a reason, in `lang` (default: the current page's language)."""
+    lang = lang or current_language()
+    with force_locale(lang):
+        params = {name: _value(name, value, lang) for name, value in reason.params}
+        if reason.code == "convert_licence":
+            params["have"] = ", ".join(str(LICENCE_WORDS.get(code, code)) for code in dict(reason.params)["have"].split(","))
+        return str(MESSAGES[reason.code]) % params
