@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.jobs.models import EmploymentType, JapaneseLevel, Posting, PostingStatus, VISA_CODES
 from portal.jobs.textindex import fts5_query, parse_query, tsquery
+from portal.matching.engine import JAPANESE_RANK
 from portal.taxonomy.lookup import reference
 from portal.timeutil import today
 
@@ -28,7 +29,7 @@ MAX_PAGE = 1000
 MAX_QUERY_LENGTH = 200
 
 # "What I can do with N4": a level admits postings that need it or less. JFT-Basic (A2) counts as N4.
-LEVEL_RANK = {"none": 0, "N5": 1, "JFT_BASIC": 2, "N4": 2, "N3": 3, "N2": 4, "N1": 5}
+LEVEL_RANK = JAPANESE_RANK
 
 
 class SearchParamError(ValueError):
