@@ -227,6 +227,18 @@ def translate_check() -> None:
     click.echo("Catalogs are complete and up to date.")
 
 
+alerts_cli = AppGroup("alerts", help="E-mail digests of new jobs for saved searches.")
+
+
+@alerts_cli.command("send")
+def alerts_send():
+    """Send each seeker one digest of new matching jobs (at most daily; never a job twice). For cron."""
+    from portal.jobs.alerts import send_digests
+
+    counts = send_digests()
+    click.echo(f"{counts['sent']} digests sent with {counts['postings']} jobs ({counts['seekers']} seekers checked).")
+
+
 def _writes(command: click.Command) -> click.Command:
     """Run a command's transactions with BEGIN IMMEDIATE (see portal.db)."""
     callback = command.callback
@@ -240,11 +252,12 @@ def _writes(command: click.Command) -> click.Command:
 
 
 def init_app(app) -> None:
-    for command in (create_user, load_reference, seed_demo, sources_add, sources_disable, sources_enable):
+    for command in (create_user, load_reference, seed_demo, sources_add, sources_disable, sources_enable, alerts_send):
         _writes(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(reference_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(sources_cli)
     app.cli.add_command(import_command)
+    app.cli.add_command(alerts_cli)
     app.cli.add_command(seed_demo)

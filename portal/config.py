@@ -54,6 +54,16 @@ class Config:
     # Outbound fetches (imports): exact host names that may resolve to private addresses (an intranet
     # feed, or the test suite's local server). Empty in production unless you need it.
     PORTAL_FETCH_ALLOWED_HOSTS = ""
+    # E-mail: SMTP when MAIL_SERVER is set, otherwise .eml files in instance/outbox/ (MAIL_OUTBOX).
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_FROM = "Kakehashi <no-reply@kakehashi.example.org>"
+    MAIL_OUTBOX = ""
+    # The site's address for links in e-mails sent from the command line (no request to take it from).
+    SITE_URL = "http://127.0.0.1:5000"
     # Where CV files are kept: outside the web root; instance/cvs when empty.
     CV_DIRECTORY = ""
 
@@ -84,6 +94,13 @@ _ENV_OVERRIDES = (
     "REGISTER_LIMIT_PER_IP",
     "PORTAL_FETCH_ALLOWED_HOSTS",
     "CV_DIRECTORY",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_FROM",
+    "MAIL_OUTBOX",
+    "SITE_URL",
 )
 
 
@@ -103,7 +120,7 @@ def load(app, config) -> None:
         for name in _ENV_OVERRIDES:
             if os.environ.get(name):
                 value = os.environ[name]
-                app.config[name] = int(value) if name == "PROXY_FIX_X_FOR" else value
+                app.config[name] = int(value) if name in ("PROXY_FIX_X_FOR", "MAIL_PORT") else value
         if os.environ.get("DATABASE_URL"):
             app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
 

@@ -80,6 +80,7 @@ def app(database_url, tmp_path_factory):
             # Importer tests serve feeds on this machine: the private-address guard lets only these through.
             "PORTAL_FETCH_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "CV_DIRECTORY": str(tmp_path_factory.mktemp("cvs")),
+            "MAIL_OUTBOX": str(tmp_path_factory.mktemp("outbox")),
         }
     )
     app.test_client_class = FreshContextClient

@@ -6,7 +6,7 @@ import enum
 import hashlib
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -69,6 +69,8 @@ class User(db.Model):
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    alerts_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    last_digest_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     sessions: Mapped[list[UserSession]] = relationship(

@@ -202,3 +202,38 @@ class Posting(db.Model):
 
     def refresh_monthly_estimate(self) -> None:
         self.monthly_jpy = monthly_estimate(self.salary_min, self.salary_unit, self.hours_per_week)
+
+
+class SavedJob(db.Model):
+    __tablename__ = "saved_jobs"
+    __table_args__ = (UniqueConstraint("user_id", "posting_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    posting: Mapped[Posting] = relationship()
+
+
+class SavedSearch(db.Model):
+    """A search a seeker keeps; new postings that match it go into the seeker's e-mail digest."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)  # the search page's query arguments
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AlertSent(db.Model):
+    """A posting already sent to a seeker in a digest: never sent to them again."""
+
+    __tablename__ = "alerts_sent"
+    __table_args__ = (UniqueConstraint("user_id", "posting_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

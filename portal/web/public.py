@@ -125,3 +125,18 @@ def quick_match():
         else:
             status = 400
     return render_template("public/match.html", form=form, matches=results, ref=ref), status
+
+
+@bp.route("/alerts/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token: str):
+    """From the link in a digest, without logging in: the signed token names the account."""
+    from portal.feeds.forms import ActionForm
+    from portal.jobs import alerts
+
+    form = ActionForm()
+    done = False
+    if form.validate_on_submit():
+        if not alerts.unsubscribe(token):
+            abort(404)
+        done = True
+    return render_template("public/unsubscribe.html", form=form, done=done)

@@ -124,3 +124,61 @@ def matches():
     found = matching.best_matches(matching.profile_from_model(profile), sector=sector, eligibility=eligibility)
     return render_template("seeker/matches.html", matches=found, profile=profile, ref=ref, sector=sector,
                            eligibility=eligibility)
+
+
+@bp.get("/saved")
+def saved():
+    from portal.feeds.forms import ActionForm
+    from portal.jobs.models import SavedJob, SavedSearch
+
+    jobs = db.session.scalars(select(SavedJob).where(SavedJob.user_id == current_user.id)
+                              .order_by(SavedJob.created_at.desc())).all()
+    searches = db.session.scalars(select(SavedSearch).where(SavedSearch.user_id == current_user.id)
+                                  .order_by(SavedSearch.created_at.desc())).all()
+    return render_template("seeker/saved.html", jobs=jobs, searches=searches, ref=reference(),
+                           form=ActionForm(formdata=None))
+
+
+@bp.post("/saved/jobs/<int:posting_id>")
+def save_job(posting_id: int):
+    from portal.jobs import alerts
+
+    try:
+        alerts.save_job(current_user, posting_id)
+    except alerts.SavedError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("The job has been saved."), "success")
+    return redirect(url_for("public.job", posting_id=posting_id))
+
+
+@bp.post("/saved/jobs/<int:posting_id>/delete")
+def unsave_job(posting_id: int):
+    from portal.jobs import alerts
+
+    alerts.unsave_job(current_user, posting_id)
+    flash(_("The job has been removed from your list."), "success")
+    return redirect(url_for(".saved"))
+
+
+@bp.post("/saved/searches")
+def save_search():
+    from portal.jobs import alerts
+
+    args = {key: value for key, value in request.form.items() if key != "csrf_token"}
+    try:
+        alerts.save_search(current_user, args)
+    except alerts.SavedError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("public.jobs", **args))
+    flash(_("The search has been saved. We will e-mail you new jobs that match it, at most once a day."), "success")
+    return redirect(url_for(".saved"))
+
+
+@bp.post("/saved/searches/<int:search_id>/delete")
+def delete_search(search_id: int):
+    from portal.jobs import alerts
+
+    alerts.delete_search(current_user, search_id)
+    flash(_("The search has been deleted."), "success")
+    return redirect(url_for(".saved"))

@@ -77,7 +77,8 @@ def test_the_detector_finds_english(client):
 PAGES = {
     None: ["/ja/", "/ja/login", "/ja/register", "/ja/register?role=recruiter", "/ja/no-such-page", "/ja/match",
            "/ja/match?trade=welder&years=2&japanese=N5", "/ja/match?trade="],
-    "seeker": ["/ja/", "/ja/seeker/", "/ja/account/", "/ja/staff/", "/ja/seeker/profile", "/ja/seeker/matches"],
+    "seeker": ["/ja/", "/ja/seeker/", "/ja/account/", "/ja/staff/", "/ja/seeker/profile", "/ja/seeker/matches",
+               "/ja/seeker/saved", "/ja/alerts/unsubscribe/some-token"],
     "recruiter": ["/ja/recruiter/", "/ja/account/"],
     "staff": ["/ja/staff/", "/ja/account/", "/ja/staff/sources", "/ja/staff/imported"],
 }
