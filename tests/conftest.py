@@ -108,8 +108,11 @@ def db(app):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits(app):
+def _fresh_rate_limits_and_caches(app):
+    from portal.jobs.search import clear_facet_cache
+
     limiter.reset()
+    clear_facet_cache()  # facet counts are cached for a minute; each test starts without
     yield
 
 

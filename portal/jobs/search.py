@@ -264,19 +264,21 @@ _FACET_COLUMNS = (Posting.sector_code, Posting.prefecture_code, Posting.japanese
 
 
 def _facets(params: SearchParams, base: list, filters: dict) -> Facets:
-    # min_pay is not a facet: it narrows every count.
-    base = [*base, *([filters["min_pay"]] if "min_pay" in filters else [])]
-    filters = {name: condition for name, condition in filters.items() if name != "min_pay"}
-    rows = db.session.execute(select(*_FACET_COLUMNS).where(*base).limit(PYTHON_FACET_LIMIT + 1)).all()
-    if len(rows) <= PYTHON_FACET_LIMIT:
-        return _facets_in_python(params, rows)
     key = (str(db.engine.url), tuple(sorted(params.to_args(page=1, sort="newest", per_page=DEFAULT_PER_PAGE).items())))
     now = time.monotonic()
     cached = _facet_cache.get(key)
     if cached is not None and cached[0] > now:
         _facet_cache.move_to_end(key)
         return cached[1]
-    facets = _facets_in_sql(base, filters)
+    # min_pay is not a facet: it narrows every count.
+    base = [*base, *([filters["min_pay"]] if "min_pay" in filters else [])]
+    filters = {name: condition for name, condition in filters.items() if name != "min_pay"}
+    size = db.session.scalar(select(func.count()).select_from(Posting).where(*base)) or 0
+    if size <= PYTHON_FACET_LIMIT:
+        rows = db.session.connection().execute(select(*_FACET_COLUMNS).where(*base)).all()
+        facets = _facets_in_python(params, rows)
+    else:
+        facets = _facets_in_sql(base, filters)
     _facet_cache[key] = (now + FACET_TTL_SECONDS, facets)
     while len(_facet_cache) > FACET_CACHE_SIZE:
         _facet_cache.popitem(last=False)
