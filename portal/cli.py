@@ -70,29 +70,28 @@ def sources_list():
                    if source.next_run_at else f"{source.name}\t{source.kind}\t{state}\t{health}\t{source.url}")
 
 
+def _set_enabled(name: str, enabled: bool) -> None:
+    from portal.feeds.services import SourceError, set_enabled
+
+    try:
+        set_enabled(name, enabled)
+    except SourceError as error:
+        raise click.ClickException(str(error.message)) from error
+    click.echo(f"{'Enabled' if enabled else 'Disabled'} {name}.")
+
+
 @sources_cli.command("disable")
 @click.argument("name")
 def sources_disable(name):
     """Stop importing a source (its postings stay)."""
-    from portal.feeds.services import SourceError, set_enabled
-
-    try:
-        set_enabled(name, False)
-    except SourceError as error:
-        raise click.ClickException(str(error.message)) from error
-    click.echo(f"Disabled {name}.")
+    _set_enabled(name, False)
 
 
 @sources_cli.command("enable")
 @click.argument("name")
 def sources_enable(name):
-    from portal.feeds.services import SourceError, set_enabled
-
-    try:
-        set_enabled(name, True)
-    except SourceError as error:
-        raise click.ClickException(str(error.message)) from error
-    click.echo(f"Enabled {name}.")
+    """Import a source again, starting at the next run."""
+    _set_enabled(name, True)
 
 
 @click.command("import")

@@ -84,7 +84,8 @@ class Term:
     alternatives: tuple[Alternative, ...]
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
+    """An English plural made singular, simply (welders → welder, factories → factory)."""
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
@@ -120,10 +121,10 @@ def parse_query(query: str, synonyms: Mapping[str, frozenset[str]]) -> list[Term
     """
     parsed: list[Term] = []
     for text in _split_query(query, synonyms):
-        singular = _singular(text)
-        expansions = synonyms.get(text) or synonyms.get(singular) or frozenset()
-        latin_word = not is_cjk(text[-1]) and len(singular) >= 3
-        alternatives = {Alternative(tuple(phrase_tokens(singular)), prefix=latin_word)}
+        base = singular(text)
+        expansions = synonyms.get(text) or synonyms.get(base) or frozenset()
+        latin_word = not is_cjk(text[-1]) and len(base) >= 3
+        alternatives = {Alternative(tuple(phrase_tokens(base)), prefix=latin_word)}
         for synonym in expansions:
             tokens = tuple(phrase_tokens(synonym))
             if tokens:
@@ -132,33 +133,25 @@ def parse_query(query: str, synonyms: Mapping[str, frozenset[str]]) -> list[Term
     return parsed
 
 
-def fts5_query(terms: list[Term]) -> str:
-    """The SQLite FTS5 MATCH expression for parsed terms."""
-
-    def token(value: str, prefix: bool) -> str:
-        return f'"{value}"' + ("*" if prefix else "")
+def _boolean_query(terms: list[Term], *, quote: str, prefix: str, and_: str, or_: str) -> str:
+    def token(value: str, is_prefix: bool) -> str:
+        return f"{quote}{value}{quote}" + (prefix if is_prefix else "")
 
     groups = []
     for term in terms:
         options = []
         for alt in term.alternatives:
             parts = [token(t, alt.prefix and i == len(alt.tokens) - 1) for i, t in enumerate(alt.tokens)]
-            options.append(parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")")
-        groups.append("(" + " OR ".join(options) + ")")
-    return " AND ".join(groups)
+            options.append(parts[0] if len(parts) == 1 else "(" + f" {and_} ".join(parts) + ")")
+        groups.append("(" + f" {or_} ".join(options) + ")")
+    return f" {and_} ".join(groups)
+
+
+def fts5_query(terms: list[Term]) -> str:
+    """The SQLite FTS5 MATCH expression for parsed terms."""
+    return _boolean_query(terms, quote='"', prefix="*", and_="AND", or_="OR")
 
 
 def tsquery(terms: list[Term]) -> str:
     """The PostgreSQL to_tsquery('simple', …) expression for parsed terms."""
-
-    def token(value: str, prefix: bool) -> str:
-        return f"'{value}'" + (":*" if prefix else "")
-
-    groups = []
-    for term in terms:
-        options = []
-        for alt in term.alternatives:
-            parts = [token(t, alt.prefix and i == len(alt.tokens) - 1) for i, t in enumerate(alt.tokens)]
-            options.append(parts[0] if len(parts) == 1 else "(" + " & ".join(parts) + ")")
-        groups.append("(" + " | ".join(options) + ")")
-    return " & ".join(groups)
+    return _boolean_query(terms, quote="'", prefix=":*", and_="&", or_="|")

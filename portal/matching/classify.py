@@ -74,6 +74,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal.jobs.textindex import singular
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 OTHER = "other"
@@ -379,14 +381,6 @@ def _norm(text: str) -> str:
 _AGENT = re.compile(r"(?:er|or|ist|ian|ant|man|men|smith|worker|hand)$")
 
 
-def _singular(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
 def _occupation_terms_en(name: str) -> list[str]:
     """Ways a posting names an ISCO unit group: 'Welders and flamecutters' → welder.
 
@@ -402,7 +396,7 @@ def _occupation_terms_en(name: str) -> list[str]:
             continue
         if index > 0 and len(words) < 2:
             continue
-        last = _singular(words[-1].lower())
+        last = singular(words[-1].lower())
         if _AGENT.search(last):
             out.append(" ".join(words[:-1] + [last]))
     return out

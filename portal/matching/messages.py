@@ -64,43 +64,43 @@ LICENCE_WORDS = {
 assert set(MESSAGES) == set(REASON_CODES), "every engine reason needs words"
 
 
+def _labelled(table: str):
+    def name_of(value: str, lang: str) -> str:
+        label = getattr(reference(), table).get(value)
+        return label.name(lang) if label else value
+
+    return name_of
+
+
+# How each parameter of a reason is written for people.
+_PARAMS = {
+    "trade": _labelled("trades"),
+    "sector": _labelled("sectors"),
+    "occupation": _labelled("occupations"),
+    "prefecture": _labelled("prefectures"),
+    "region": _labelled("regions"),
+    "have": lambda value, lang: str(LEVEL_WORDS.get(value, value)),
+    "needed": lambda value, lang: str(LEVEL_WORDS.get(value, value)),
+    "route": lambda value, lang: str(ROUTE_WORDS.get(value, value)),
+    "pay": lambda value, lang: format_jpy(int(value)) if value.isdigit() else value,
+    "min": lambda value, lang: format_jpy(int(value)) if value.isdigit() else value,
+}
+
+
 def _value(name: str, value: str, lang: str) -> str:
-    ref = reference()
     if value == "":
         return gettext("none")
-    if name == "trade":
-        label = ref.trades.get(value)
-        return label.name(lang) if label else value
-    if name == "sector":
-        label = ref.sectors.get(value)
-        return label.name(lang) if label else value
-    if name == "occupation":
-        label = ref.occupations.get(value)
-        return label.name(lang) if label else value
-    if name == "prefecture":
-        label = ref.prefectures.get(value)
-        return label.name(lang) if label else value
-    if name == "region":
-        label = ref.regions.get(value)
-        return label.name(lang) if label else value
-    if name in ("have", "needed"):
-        return str(LEVEL_WORDS.get(value, value))
-    if name == "route":
-        return str(ROUTE_WORDS.get(value, value))
     if name == "education":
         from portal.accounts.profile_forms import EDUCATION_NAMES
 
         return str(EDUCATION_NAMES.get(value, value))
-    if name in ("pay", "min"):
-        return format_jpy(int(value)) if value.isdigit() else value
     if name == "years":
         try:
             return format_number(float(value))
         except ValueError:
             return value
-    if name == "licences" or (name == "have" and "pk_" in value):
-        return ", ".join(str(LICENCE_WORDS.get(code, code)) for code in value.split(","))
-    return value
+    writer = _PARAMS.get(name)
+    return writer(value, lang) if writer else value
 
 
 def reason_text(reason: Reason, lang: str | None = None) -> str:
