@@ -192,6 +192,15 @@ def _keyword_condition(q: str):
     ids = db.session.execute(text(sql + " LIMIT :limit"), {**values, "limit": MAX_MATERIALISED_IDS + 1}).scalars().all()
     if len(ids) <= MAX_MATERIALISED_IDS:
         return Posting.id.in_(ids) if ids else false()
+    if db.engine.dialect.name == "sqlite":
+        # Many matches: keep them in this connection's temporary table, so that the count, the page
+        # and every facet read them instead of running the full-text match again. (A temporary
+        # table takes no lock on the database file; PostgreSQL plans the subquery well by itself.)
+        connection = db.session.connection()
+        connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS search_matches (id INTEGER PRIMARY KEY)")
+        connection.exec_driver_sql("DELETE FROM temp.search_matches")
+        connection.execute(text("INSERT INTO temp.search_matches " + sql), values)
+        return Posting.id.in_(text("SELECT id FROM temp.search_matches"))
     return Posting.id.in_(text(sql).bindparams(**values))
 
 

@@ -182,3 +182,33 @@ def test_facets_counted_in_python_and_in_sql_agree(world, monkeypatch, params):
     in_sql = search(SearchParams(**params)).facets
     search_module.clear_facet_cache()
     assert in_python == in_sql
+
+
+@pytest.mark.parametrize(("query", "expected"), [("welder", {"welder_ja"}), ("介護", {"care_en"}),
+                                                 ("jobs in japan", {"welder_ja", "care_en", "farm_ja", "driver_both"})])
+def test_many_matches_go_through_a_temporary_table(world, monkeypatch, query, expected):
+    from portal.jobs import search as search_module
+
+    monkeypatch.setattr(search_module, "MAX_MATERIALISED_IDS", 0)
+    assert ids(SearchParams(q=query)) == {world[name].id for name in expected}
+    result = search(SearchParams(q=query, sector="nursing_care"))
+    assert {p.id for p in result.items} == {world[n].id for n in expected if world[n].sector_code == "nursing_care"}
+
+
+def test_searching_while_another_process_writes(app, world, monkeypatch):
+    """A search (a GET request) may fill its temporary table while a writer holds the database."""
+    from sqlalchemy import text
+
+    from portal.jobs import search as search_module
+
+    from portal.db import writing
+
+    monkeypatch.setattr(search_module, "MAX_MATERIALISED_IDS", 0)
+    with _db.engine.connect() as writer:
+        with writing():  # the writer's transaction takes the write lock at BEGIN
+            writer.execute(text("UPDATE postings SET openings = openings + 1"))
+        with app.test_request_context("/en/jobs", method="GET"):
+            found = {p.id for p in search(SearchParams(q="welder")).items}
+            _db.session.rollback()
+        writer.rollback()
+    assert found == {world["welder_ja"].id}
