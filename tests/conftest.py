@@ -110,9 +110,11 @@ def db(app):
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits_and_caches(app):
     from portal.jobs.search import clear_facet_cache
+    from portal.matching.services import clear_cache as clear_matching_cache
 
     limiter.reset()
-    clear_facet_cache()  # facet counts are cached for a minute; each test starts without
+    clear_facet_cache()  # facet counts and matching groups are cached for a minute; each test starts without
+    clear_matching_cache()
     yield
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, literal, or_, select
@@ -82,6 +84,28 @@ class Match:
     posting: Posting
 
 
+# The groups depend on the postings, not on the person: kept for a minute, like the search facets.
+GROUPS_TTL_SECONDS = 60
+_groups_cache: OrderedDict[tuple, tuple[float, list]] = OrderedDict()
+
+
+def _cached_groups(key: tuple, load) -> list:
+    now = time.monotonic()
+    cached = _groups_cache.get(key)
+    if cached is not None and cached[0] > now:
+        _groups_cache.move_to_end(key)
+        return cached[1]
+    groups = load()
+    _groups_cache[key] = (now + GROUPS_TTL_SECONDS, groups)
+    while len(_groups_cache) > 256:
+        _groups_cache.popitem(last=False)
+    return groups
+
+
+def clear_cache() -> None:
+    _groups_cache.clear()
+
+
 def best_matches(profile: engine.Profile, *, limit: int = 20, sector: str | None = None,
                  eligibility: str | None = None) -> list[Match]:
     """The best public postings for a profile, with the engine's verdict and reasons.
@@ -105,9 +129,11 @@ def best_matches(profile: engine.Profile, *, limit: int = 20, sector: str | None
             *(getattr(Posting, f"visa_{code}") for code in VISA_CODES),
             Posting.prefecture_code if (prefs.prefectures or prefs.regions) else literal(None).label("prefecture"),
             Posting.support_housing if prefs.housing_needed else literal(False).label("housing"))
-    groups = db.session.connection().execute(
+    cache_key = (str(db.engine.url), tuple(sorted(sectors)), bool(prefs.prefectures or prefs.regions),
+                 prefs.housing_needed, min_pay)
+    groups = _cached_groups(cache_key, lambda: db.session.connection().execute(
         select(*keys, pay_ok.label("pay_ok"), func.count()).where(*conditions).group_by(*keys, pay_ok)
-    ).all()
+    ).all())
     regions = {code: p.region for code, p in reference().prefectures.items()}
     wanted = limit if not eligibility else max(limit * 10, 200)
     scored = []
