@@ -45,6 +45,8 @@ class ImportSource(db.Model):
 
     etag: Mapped[str | None] = mapped_column(String(300))
     last_modified: Mapped[str | None] = mapped_column(String(100))
+    # SHA-256 of the last document stored completely: the same bytes again change nothing.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
     last_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     next_run_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

@@ -157,6 +157,7 @@ class Collected:
     fetched: int = 0
     errors: int = 0
     not_modified: bool = False
+    content_hash: str | None = None
     etag: str | None = None
     last_modified: str | None = None
     # Job pages: url → (lastmod, etag, last_modified, external ids) to remember.
@@ -214,6 +215,11 @@ def collect(source: ImportSource, fetcher: Fetcher, *, upload: bytes | None = No
     collected.fetched += 1
     collected.etag, collected.last_modified = response.etag, response.last_modified
     if response.not_modified:
+        collected.not_modified = True
+        return collected
+    collected.content_hash = hashlib.sha256(response.content).hexdigest()
+    if collected.content_hash == source.content_hash and source.kind != SourceKind.JSONLD:
+        # Byte for byte what was stored last time (a server without ETag): nothing can have changed.
         collected.not_modified = True
         return collected
     if source.kind == SourceKind.JSONLD:
@@ -604,6 +610,8 @@ def _run_claimed(source_id: int, fetcher: Fetcher, *, owner: str, upload: bytes 
                     run.status = RunStatus.SUCCEEDED if collected.complete else RunStatus.PARTIAL
                 run.fetched, run.errors = collected.fetched, collected.errors
                 source.etag, source.last_modified = collected.etag, collected.last_modified
+                if collected.complete:
+                    source.content_hash = collected.content_hash
                 source.consecutive_failures = 0
                 source.last_success_at = now
                 source.last_error = None

@@ -107,8 +107,15 @@ def test_indeed_xml_import_and_reimport(httpserver, fetcher, db):
     assert welder.sector_code == "industrial_products" and welder.classification_confidence > 0
     assert care.title_en == "Care worker" and care.sector_code == "nursing_care" and care.salary_unit == "HOUR"
     assert care.employment_type == "PART_TIME" and care.prefecture_code == "27"
-    again = run_source(source.id, fetcher)
-    assert (again.new, again.updated, again.unchanged) == (0, 0, 2)
+    again = run_source(source.id, fetcher)  # the same bytes (this server sends no ETag)
+    assert (again.status, again.new, again.updated, again.closed) == ("not_modified", 0, 0, 0)
+    # Same items in a different document: each item is recognised as unchanged by its own hash.
+    reset(httpserver)
+    serve(httpserver, "/feed.xml", indeed([{"id": "A2", "title": "Care worker", "state": "Osaka",
+                                            "description": "Care for elderly residents.", "salary": "¥1,200/hour",
+                                            "jobtype": "part-time"}, {"id": "A1", "title": "溶接工（特定技能）"}]))
+    reordered = run_source(source.id, fetcher)
+    assert (reordered.status, reordered.new, reordered.updated, reordered.unchanged) == ("succeeded", 0, 0, 2)
 
 
 def test_trusted_source_publishes_and_search_finds_it(httpserver, fetcher, db, client):
