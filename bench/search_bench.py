@@ -497,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"(PostgreSQL: postgresql+psycopg://…; the schema {PG_SCHEMA!r} is used)")
     parser.add_argument("--postings", type=int, default=100_000, help="published postings wanted (default 100000)")
     parser.add_argument("--requests", type=int, default=200, help="measured requests per scenario (default 200)")
+    parser.add_argument("--cold-keywords", action="store_true",
+                        help="turn off the per-process cache of keyword matches (every search asks the database)")
     parser.add_argument("--json", metavar="OUT", help="also write the figures to this JSON file")
     parser.add_argument("--profile", metavar="SCENARIO",
                         help="run only this scenario under cProfile and print top functions and SQL statements")
@@ -518,8 +520,14 @@ def main(argv: list[str] | None = None) -> int:
     scenarios.append(Scenario("bare-template", "/en/bench-bare: public/jobs.html from memory",
                               ["/en/bench-bare"] * (WARMUP + args.requests)))
 
+    if args.cold_keywords:
+        from portal.jobs import search as search_module
+
+        search_module.KEYWORD_CACHE_SIZE = 0
     env = environment(app, url, count)
+    env["keyword_cache"] = "off (--cold-keywords)" if args.cold_keywords else "on"
     print_header(env, args.requests)
+    print(f"keywords     per-process cache of keyword matches {env['keyword_cache']}")
 
     if args.profile:
         chosen = [s for s in scenarios if s.name == args.profile]

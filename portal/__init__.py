@@ -72,3 +72,14 @@ def _register_areas(app: Flask) -> None:
 
     for module in (root, public, feeds, auth, account, seeker, recruiter, staff, api):
         app.register_blueprint(module.bp)
+    # Applications (issue 6): the same areas, in modules of their own.
+    from portal.applications import labels as application_labels
+    from portal.web import notifications, recruiter_applications, staff_departures
+
+    application_labels.init_app(app)
+    for module in (recruiter_applications, staff_departures, notifications):
+        app.register_blueprint(module.bp)
+    # Staff review of recruiters' postings and organisations (issue 6; issue 7 extends it).
+    from portal.web import staff_review
+
+    app.register_blueprint(staff_review.bp)

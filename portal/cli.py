@@ -238,6 +238,17 @@ def alerts_send():
     click.echo(f"{counts['sent']} digests sent with {counts['postings']} jobs ({counts['seekers']} seekers checked).")
 
 
+postings_cli = AppGroup("postings", help="Recruiters' postings.")
+
+
+@postings_cli.command("expire")
+def postings_expire():
+    """Expire published and closed postings whose closing date has passed (one audit row each). For cron."""
+    from portal.moderation.services import expire_due
+
+    click.echo(f"{expire_due()} postings expired.")
+
+
 def _writes(command: click.Command) -> click.Command:
     """Run a command's transactions with BEGIN IMMEDIATE (see portal.db)."""
     callback = command.callback
@@ -251,7 +262,8 @@ def _writes(command: click.Command) -> click.Command:
 
 
 def init_app(app) -> None:
-    for command in (create_user, load_reference, seed_demo, sources_add, sources_disable, sources_enable, alerts_send):
+    for command in (create_user, load_reference, seed_demo, sources_add, sources_disable, sources_enable, alerts_send,
+                    postings_expire):
         _writes(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(reference_cli)
@@ -259,4 +271,5 @@ def init_app(app) -> None:
     app.cli.add_command(sources_cli)
     app.cli.add_command(import_command)
     app.cli.add_command(alerts_cli)
+    app.cli.add_command(postings_cli)
     app.cli.add_command(seed_demo)

@@ -21,11 +21,12 @@ def send(to: str, subject: str, text: str, html: str | None = None, headers: dic
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = f"<{uuid.uuid4()}@kakehashi>"
-    for name, value in (headers or {}).items():
-        message[name] = value
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
+    # After the content: set_content() removes every Content-* header (Content-Language too).
+    for name, value in (headers or {}).items():
+        message[name] = value
     server = current_app.config.get("MAIL_SERVER")
     if not server:
         folder = outbox()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 
 def corporate_number_check_digit(base12: str) -> int:
     """Check digit of a Japanese corporate number (法人番号) from its last 12 digits.
@@ -20,3 +22,12 @@ def is_valid_corporate_number(number: str) -> bool:
     if len(number) != 13 or not number.isascii() or not number.isdigit():
         return False
     return int(number[0]) == corporate_number_check_digit(number[1:])
+
+
+def normalise_identifier(value: str | None) -> str | None:
+    """As people type them: full-width digits and letters become ASCII; spaces and dashes go."""
+    if value is None:
+        return None
+    value = unicodedata.normalize("NFKC", value)
+    value = "".join(ch for ch in value if not ch.isspace() and ch not in "-‐‑‒–—―−ー")
+    return value or None

@@ -6,7 +6,7 @@ import enum
 import hashlib
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, true
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -48,8 +48,17 @@ class Organisation(db.Model):
     phone: Mapped[str | None] = mapped_column(String(40))
     website: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When staff last verified it. Kept when an edit sends it back to unverified, so that its
+    # published postings stay up while staff check the change; cleared by a suspension.
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     members: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    @property
+    def publicly_visible(self) -> bool:
+        """Its published postings may be shown: verified, or re-checked after an edit of a verified one."""
+        return self.status == OrganisationStatus.VERIFIED or (
+            self.status == OrganisationStatus.UNVERIFIED and self.verified_at is not None)
 
     def name(self, lang: str) -> str:
         preferred, other = (self.name_ja, self.name_en) if lang == "ja" else (self.name_en, self.name_ja)
@@ -66,6 +75,8 @@ class User(db.Model):
     display_name: Mapped[str | None] = mapped_column(String(120))
     locale: Mapped[str | None] = mapped_column(String(10))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # The organisation's owner invites and removes the other recruiters of the organisation.
+    is_organisation_owner: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -179,3 +190,20 @@ class SkillsTestPass(db.Model):
     sector_code: Mapped[str] = mapped_column(String(40))
     level: Mapped[str] = mapped_column(String(3), default="i")
     passed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class OrganisationInvitation(db.Model):
+    """An e-mailed invitation to join an organisation. Only a hash of the link's token is stored."""
+
+    __tablename__ = "organisation_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation] = relationship()

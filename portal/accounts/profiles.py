@@ -99,18 +99,27 @@ def export(user: User) -> dict:
         "profile": None,
     }
     if profile is not None:
-        fields = {name: getattr(profile, name) for name in PLAIN_FIELDS}
-        data["profile"] = {
-            **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items()},
-            "trades": [{"trade": t.trade_code, "years": t.years, "navttc_level": t.navttc_level,
-                        "certificate": t.certificate} for t in profile.trades],
-            "skills_tests": [{"sector": t.sector_code, "level": t.level,
-                              "passed_on": t.passed_on.isoformat() if t.passed_on else None}
-                             for t in profile.skills_tests],
-            "cv": {"file_name": profile.cv_original_name, "type": profile.cv_mime, "size": profile.cv_size}
-            if profile.cv_stored_name else None,
-        }
+        data["profile"] = profile_data(profile)
+    if user.role == "seeker":
+        from portal.applications.services import export as export_applications
+
+        data["applications"] = export_applications(user)
     return data
+
+
+def profile_data(profile: SeekerProfile) -> dict:
+    """The profile as plain JSON values (the export, and the copy sent with an application)."""
+    fields = {name: getattr(profile, name) for name in PLAIN_FIELDS}
+    return {
+        **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items()},
+        "trades": [{"trade": t.trade_code, "years": t.years, "navttc_level": t.navttc_level,
+                    "certificate": t.certificate} for t in profile.trades],
+        "skills_tests": [{"sector": t.sector_code, "level": t.level,
+                          "passed_on": t.passed_on.isoformat() if t.passed_on else None}
+                         for t in profile.skills_tests],
+        "cv": {"file_name": profile.cv_original_name, "type": profile.cv_mime, "size": profile.cv_size}
+        if profile.cv_stored_name else None,
+    }
 
 
 def delete_files(user: User) -> None:

@@ -135,6 +135,10 @@ def delete_account(user: User, password: str) -> None:
     from portal.accounts.profiles import delete_files
 
     delete_files(user)  # the CV file; rows go with the user (cascade)
+    if user.role == Role.SEEKER:
+        from portal.applications.services import anonymise_seeker
+
+        anonymise_seeker(user)  # applications already sent stay with the recruiter, anonymous
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     db.session.delete(user)
     db.session.commit()

@@ -118,6 +118,7 @@ def seed_world() -> list[DemoAccount]:
         user = create_user(account.email, account.password, account.role, display_name=account.name, locale="en")
         if account.organisation:
             user.organisation_id = organisations[account.organisation].id
+            user.is_organisation_owner = True  # one demo recruiter per organisation: its owner
     db.session.commit()
     rows = [
         _posting_values(item, organisations[item["posted_by"]].id, day_offset=index % 20,

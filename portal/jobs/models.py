@@ -22,18 +22,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation
 from portal.extensions import db
+from portal.moderation.workflow import PostingState
 from portal.taxonomy.models import Prefecture, Sector
 from portal.timeutil import utcnow
 
 
-class PostingStatus(enum.StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    PUBLISHED = "published"
-    CHANGES_REQUESTED = "changes_requested"
-    REJECTED = "rejected"
-    CLOSED = "closed"
-    EXPIRED = "expired"
+# The states belong to the state machine (moderation.workflow, pure); this name is kept for callers.
+PostingStatus = PostingState
 
 
 class EmploymentType(enum.StrEnum):
@@ -167,7 +162,8 @@ class Posting(db.Model):
 
     status: Mapped[str] = mapped_column(String(20), default=PostingStatus.DRAFT)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow,
+                                                 index=True)  # the search snapshot asks for the newest
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     organisation: Mapped[Organisation | None] = relationship()
@@ -237,3 +233,12 @@ class AlertSent(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PostingView(db.Model):
+    """How often a posting's public page was opened: one row per posting, bumped by one UPDATE."""
+
+    __tablename__ = "posting_views"
+
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
+    views: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -6,16 +6,17 @@ same ones and report the same errors.
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 
+import numpy as np
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, false, func, or_, select, text
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
+from portal.jobs import posting_index
 from portal.jobs.models import EmploymentType, JapaneseLevel, Posting, PostingStatus, VISA_CODES
 from portal.jobs.textindex import fts5_query, parse_query, tsquery
 from portal.matching.engine import JAPANESE_RANK
@@ -161,232 +162,172 @@ class SearchResult:
         return max(1, -(-self.total // self.params.per_page))
 
 
-def public_condition():
-    """What the public may see: published, not past its closing date, not a duplicate of another."""
+def organisation_visible_condition():
+    """The posting has no organisation (imported) or one whose postings may be shown: verified, or
+    back to unverified after an edit of a verified one. Never-verified and suspended ones are hidden."""
+    from portal.accounts.models import Organisation, OrganisationStatus
+
+    visible = select(Organisation.id).where(or_(
+        Organisation.status == OrganisationStatus.VERIFIED,
+        and_(Organisation.status == OrganisationStatus.UNVERIFIED, Organisation.verified_at.is_not(None))))
+    return or_(Posting.organisation_id.is_(None), Posting.organisation_id.in_(visible))
+
+
+def listed_condition():
+    """Published, not a duplicate of another posting, from an organisation that may be shown:
+    public until its closing date."""
     return and_(Posting.status == PostingStatus.PUBLISHED, Posting.duplicate_of_id.is_(None),
-                or_(Posting.valid_through.is_(None), Posting.valid_through >= today()))
+                organisation_visible_condition())
 
 
-# Keyword matches are looked up once per request and reused by every query of the request (count,
-# page, facets) as a list of ids when it is short enough; a long list stays a subquery.
-MAX_MATERIALISED_IDS = 3000
+def public_condition():
+    """What the public may see: listed, and not past its closing date."""
+    return and_(listed_condition(), or_(Posting.valid_through.is_(None), Posting.valid_through >= today()))
 
 
-def _keyword_match_sql(q: str) -> tuple[str, dict] | None:
+# Popular words ("driver", 介護) are searched again and again, and a common word can match tens of
+# thousands of postings, which PostgreSQL must then visit one heap page each to check. So each
+# process remembers the ids for the last few hundred queries, until any posting changes.
+KEYWORD_CACHE_SIZE = 256
+_keyword_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
+
+
+def keyword_ids(q: str, generation: object = None) -> np.ndarray | None:
+    """Ids of the postings (public or not) whose text matches the query; None when it has no words.
+
+    `generation` names the state of the postings table (the snapshot's newest update): answers are
+    reused only for the same one. The database joins the ids into one string: a common word
+    matches tens of thousands of postings, and one value is read far faster than as many rows.
+    """
     terms = parse_query(q, reference().synonyms)
     if not terms:
         return None
+    key = (str(db.engine.url), generation, repr(terms))
+    cached = _keyword_cache.get(key) if generation is not None else None
+    if cached is not None:
+        _keyword_cache.move_to_end(key)
+        return cached
+    ids = _matching_ids(terms)
+    if generation is not None and KEYWORD_CACHE_SIZE:
+        _keyword_cache[key] = ids
+        while len(_keyword_cache) > KEYWORD_CACHE_SIZE:
+            _keyword_cache.popitem(last=False)
+    return ids
+
+
+def _matching_ids(terms) -> np.ndarray:
     if db.engine.dialect.name == "sqlite":
-        return "SELECT rowid FROM postings_fts WHERE postings_fts MATCH :match", {"match": fts5_query(terms)}
-    # Written out so that it is the same expression as the GIN index (ix_postings_search).
-    return ("SELECT id FROM postings WHERE to_tsvector('simple', postings.search_tokens) @@ to_tsquery('simple', :tsq)",
-            {"tsq": tsquery(terms)})
+        sql = "SELECT group_concat(rowid) FROM postings_fts WHERE postings_fts MATCH :match"
+        values = {"match": fts5_query(terms)}
+    else:
+        # Written out so that it is the same expression as the GIN index (ix_postings_search).
+        sql = ("SELECT string_agg(id::text, ',') FROM postings "
+               "WHERE to_tsvector('simple', postings.search_tokens) @@ to_tsquery('simple', :tsq)")
+        values = {"tsq": tsquery(terms)}
+    joined = db.session.execute(text(sql), values).scalar()
+    if not joined:
+        return np.zeros(0, dtype=np.int64)
+    ids = np.fromiter(map(int, joined.split(",")), dtype=np.int64)
+    ids.flags.writeable = False  # shared by the requests that reuse it
+    return ids
 
 
-def _keyword_condition(q: str):
-    """A condition on Posting.id for the keyword query, or None when the query has no words."""
-    match = _keyword_match_sql(q)
-    if match is None:
-        return None
-    sql, values = match
-    ids = db.session.execute(text(sql + " LIMIT :limit"), {**values, "limit": MAX_MATERIALISED_IDS + 1}).scalars().all()
-    if len(ids) <= MAX_MATERIALISED_IDS:
-        return Posting.id.in_(ids) if ids else false()
-    if db.engine.dialect.name == "sqlite":
-        # Many matches: keep them in this connection's temporary table, so that the count, the page
-        # and every facet read them instead of running the full-text match again. (A temporary
-        # table takes no lock on the database file; PostgreSQL plans the subquery well by itself.)
-        connection = db.session.connection()
-        connection.exec_driver_sql("CREATE TEMP TABLE IF NOT EXISTS search_matches (id INTEGER PRIMARY KEY)")
-        connection.exec_driver_sql("DELETE FROM temp.search_matches")
-        connection.execute(text("INSERT INTO temp.search_matches " + sql), values)
-        return Posting.id.in_(text("SELECT id FROM temp.search_matches"))
-    return Posting.id.in_(text(sql).bindparams(**values))
-
-
-def _filters(params: SearchParams) -> dict[str, object]:
-    """One condition per facet group, so facet counts can leave out their own group."""
+def _filter_masks(snapshot: posting_index.Snapshot, params: SearchParams) -> dict[str, np.ndarray]:
+    """One mask per facet group, so that facet counts can leave out their own group."""
     ref = reference()
-    conditions: dict[str, object] = {}
+    vocab = snapshot.vocab
+    masks: dict[str, np.ndarray] = {}
     if params.sector:
-        conditions["sector"] = Posting.sector_code == params.sector
+        masks["sector"] = snapshot.sector == vocab.sectors.position(params.sector)
     if params.prefecture:
-        conditions["location"] = Posting.prefecture_code == params.prefecture
+        masks["location"] = snapshot.prefecture == vocab.prefectures.position(params.prefecture)
     elif params.region:
-        codes = [code for code, p in ref.prefectures.items() if p.region == params.region]
-        conditions["location"] = Posting.prefecture_code.in_(codes)
+        codes = [vocab.prefectures.position(code) for code, p in ref.prefectures.items() if p.region == params.region]
+        masks["location"] = np.isin(snapshot.prefecture, codes)
     if params.japanese:
         rank = LEVEL_RANK[params.japanese]
-        conditions["japanese"] = Posting.japanese_level.in_([lvl for lvl, r in LEVEL_RANK.items() if r <= rank])
+        levels = [vocab.levels.position(level) for level, r in LEVEL_RANK.items() if r <= rank]
+        masks["japanese"] = np.isin(snapshot.level, levels)
     if params.visa:
-        conditions["visa"] = getattr(Posting, f"visa_{params.visa}").is_(True)
+        masks["visa"] = (snapshot.visa & (1 << VISA_CODES.index(params.visa))) != 0
     if params.employment_type:
-        conditions["employment_type"] = Posting.employment_type == params.employment_type
-    if params.min_pay:
-        conditions["min_pay"] = Posting.monthly_jpy >= params.min_pay
+        masks["employment_type"] = snapshot.employment == vocab.employment_types.position(params.employment_type)
     if params.housing:
-        conditions["housing"] = Posting.support_housing.is_(True)
-    return conditions
+        masks["housing"] = snapshot.housing
+    return masks
 
 
-def _order(sort: str):
-    if sort == "pay":
-        return [Posting.monthly_jpy.desc().nulls_last(), Posting.id.desc()]
-    if sort == "closing":
-        return [Posting.valid_through.asc().nulls_last(), Posting.id.desc()]
-    return [Posting.published_at.desc(), Posting.id.desc()]
+def _all(base: np.ndarray, masks) -> np.ndarray:
+    result = base.copy()
+    for mask in masks:
+        result &= mask
+    return result
 
 
 def search(params: SearchParams, *, with_facets: bool = True) -> SearchResult:
-    base = [public_condition()]
-    keyword = _keyword_condition(params.q) if params.q else None
-    if keyword is not None:
-        base.append(keyword)
-    filters = _filters(params)
-    where = [*base, *filters.values()]
-
-    total = db.session.scalar(select(func.count()).select_from(Posting).where(*where)) or 0
-    items = []
-    if total and (params.page - 1) * params.per_page < total:
-        items = db.session.scalars(
-            select(Posting).where(*where).order_by(*_order(params.sort))
-            .offset((params.page - 1) * params.per_page).limit(params.per_page)
-            .options(selectinload(Posting.organisation))
-        ).all()
-    facets = _facets(params, base, filters) if with_facets else None
-    return SearchResult(params=params, items=list(items), total=total, facets=facets)
+    """Filter, count and order in the process's posting snapshot; read only the page's postings."""
+    snapshot = posting_index.current()
+    base = snapshot.open_on(today())
+    if params.q:
+        ids = keyword_ids(params.q, (snapshot.newest_update, snapshot.built_at))
+        if ids is not None:
+            base &= snapshot.mask_of(ids)
+    if params.min_pay:
+        base &= snapshot.monthly >= params.min_pay  # not a facet: it narrows every count
+    masks = _filter_masks(snapshot, params)
+    matching = _all(base, masks.values())
+    total = int(np.count_nonzero(matching))
+    page_ids = snapshot.page(matching, params.sort, (params.page - 1) * params.per_page, params.per_page)
+    facets = _facets(snapshot, base, masks) if with_facets else None
+    return SearchResult(params=params, items=postings_in_order(page_ids), total=total, facets=facets)
 
 
-# ---- facets -------------------------------------------------------------------------------------
-# Counts per filter value, each facet leaving out its own filter (so the other values stay
-# reachable). A small candidate set (a keyword search) is counted in Python from one query; a large
-# one (browsing) by GROUP BY queries whose answer is kept for a minute: counts a minute old are fine,
-# and browsing pages are the ones most often repeated.
-
-FACET_TTL_SECONDS = 60
-FACET_CACHE_SIZE = 512
-PYTHON_FACET_LIMIT = 5000
-_facet_cache: OrderedDict[tuple, tuple[float, Facets]] = OrderedDict()
-
-_FACET_COLUMNS = (Posting.sector_code, Posting.prefecture_code, Posting.japanese_level, Posting.employment_type,
-                  *(getattr(Posting, f"visa_{code}") for code in VISA_CODES), Posting.support_housing)
-
-
-def _facets(params: SearchParams, base: list, filters: dict) -> Facets:
-    key = (str(db.engine.url), tuple(sorted(params.to_args(page=1, sort="newest", per_page=DEFAULT_PER_PAGE).items())))
-    now = time.monotonic()
-    cached = _facet_cache.get(key)
-    if cached is not None and cached[0] > now:
-        _facet_cache.move_to_end(key)
-        return cached[1]
-    # min_pay is not a facet: it narrows every count.
-    base = [*base, *([filters["min_pay"]] if "min_pay" in filters else [])]
-    filters = {name: condition for name, condition in filters.items() if name != "min_pay"}
-    size = db.session.scalar(select(func.count()).select_from(Posting).where(*base)) or 0
-    if size <= PYTHON_FACET_LIMIT:
-        rows = db.session.connection().execute(select(*_FACET_COLUMNS).where(*base)).all()
-        facets = _facets_in_python(params, rows)
-    else:
-        facets = _facets_in_sql(base, filters)
-    _facet_cache[key] = (now + FACET_TTL_SECONDS, facets)
-    while len(_facet_cache) > FACET_CACHE_SIZE:
-        _facet_cache.popitem(last=False)
-    return facets
+def postings_in_order(ids: list[int]) -> list[Posting]:
+    """These postings in this order, re-checked as public: the snapshot may be a moment behind."""
+    if not ids:
+        return []
+    # The condition is computed per row, not used to find rows: found by primary key, twenty rows are
+    # read whatever the planner thinks of the status index.
+    found = db.session.execute(
+        select(Posting, public_condition().label("public")).where(Posting.id.in_(ids))
+        .options(selectinload(Posting.organisation))
+    ).all()
+    by_id = {posting.id: posting for posting, public in found if public}
+    return [by_id[i] for i in ids if i in by_id]
 
 
-def clear_facet_cache() -> None:
-    _facet_cache.clear()
+def _facets(snapshot: posting_index.Snapshot, base: np.ndarray, masks: dict[str, np.ndarray]) -> Facets:
+    """Counts per filter value, each group leaving out its own filter (so other values stay reachable)."""
+    vocab = snapshot.vocab
+    everything = _all(base, masks.values())
 
-
-def _python_filters(params: SearchParams) -> dict[str, object]:
-    """The same filters as _filters(), as predicates on a facet row."""
-    ref = reference()
-    checks: dict[str, object] = {}
-    if params.sector:
-        checks["sector"] = lambda row: row[0] == params.sector
-    if params.prefecture:
-        checks["location"] = lambda row: row[1] == params.prefecture
-    elif params.region:
-        checks["location"] = lambda row: ref.prefectures[row[1]].region == params.region
-    if params.japanese:
-        rank = LEVEL_RANK[params.japanese]
-        checks["japanese"] = lambda row: LEVEL_RANK.get(row[2], 9) <= rank
-    if params.visa:
-        index = 4 + VISA_CODES.index(params.visa)
-        checks["visa"] = lambda row: bool(row[index])
-    if params.employment_type:
-        checks["employment_type"] = lambda row: row[3] == params.employment_type
-    if params.housing:
-        checks["housing"] = lambda row: bool(row[-1])
-    return checks
-
-
-def _facets_in_python(params: SearchParams, rows) -> Facets:
-    checks = _python_filters(params)
-    prefectures = reference().prefectures
-    facets = Facets()
-    by_level: dict[str, int] = {}
-    for row in rows:
-        failed = [name for name, check in checks.items() if not check(row)]
-        if len(failed) > 1:
-            continue
-        missing = failed[0] if failed else None  # the one facet this row still counts for
-
-        def counts(group: str) -> bool:
-            return missing is None or missing == group
-
-        if counts("sector"):
-            facets.sector[row[0]] = facets.sector.get(row[0], 0) + 1
-        if counts("location"):
-            facets.prefecture[row[1]] = facets.prefecture.get(row[1], 0) + 1
-            region = prefectures[row[1]].region
-            facets.region[region] = facets.region.get(region, 0) + 1
-        if counts("japanese"):
-            by_level[row[2]] = by_level.get(row[2], 0) + 1
-        if counts("employment_type"):
-            facets.employment_type[row[3]] = facets.employment_type.get(row[3], 0) + 1
-        if counts("visa"):
-            for offset, code in enumerate(VISA_CODES):
-                if row[4 + offset]:
-                    facets.visa[code] = facets.visa.get(code, 0) + 1
-        if counts("housing") and row[-1]:
-            facets.housing += 1
-    for code in VISA_CODES:
-        facets.visa.setdefault(code, 0)
-    for level, rank in LEVEL_RANK.items():
-        facets.japanese[level] = sum(count for lvl, count in by_level.items() if LEVEL_RANK.get(lvl, 9) <= rank)
-    return facets
-
-
-def _facets_in_sql(base: list, filters: dict) -> Facets:
-    def without(group: str) -> list:
-        return [*base, *(condition for name, condition in filters.items() if name != group)]
-
-    def grouped(column, group: str) -> dict[str, int]:
-        rows = db.session.execute(select(column, func.count()).where(*without(group)).group_by(column))
-        return {key: count for key, count in rows if key is not None}
+    def without(group: str) -> np.ndarray:
+        if group not in masks:
+            return everything
+        return _all(base, (mask for name, mask in masks.items() if name != group))
 
     facets = Facets()
-    facets.sector = grouped(Posting.sector_code, "sector")
-    facets.prefecture = grouped(Posting.prefecture_code, "location")
+    facets.sector = vocab.sectors.counts(snapshot.sector[without("sector")])
+    facets.prefecture = vocab.prefectures.counts(snapshot.prefecture[without("location")])
     prefectures = reference().prefectures
     for code, count in facets.prefecture.items():
         region = prefectures[code].region
         facets.region[region] = facets.region.get(region, 0) + count
-    by_level = grouped(Posting.japanese_level, "japanese")
+    by_level = vocab.levels.counts(snapshot.level[without("japanese")])
     for level, rank in LEVEL_RANK.items():
         facets.japanese[level] = sum(count for lvl, count in by_level.items() if LEVEL_RANK.get(lvl, 9) <= rank)
-    facets.employment_type = grouped(Posting.employment_type, "employment_type")
-    visa_sums = db.session.execute(
-        select(*(func.sum(case((getattr(Posting, f"visa_{code}").is_(True), 1), else_=0)) for code in VISA_CODES))
-        .where(*without("visa"))
-    ).one()
-    facets.visa = {code: int(value or 0) for code, value in zip(VISA_CODES, visa_sums, strict=True)}
-    facets.housing = db.session.scalar(
-        select(func.count()).select_from(Posting).where(*without("housing"), Posting.support_housing.is_(True))
-    ) or 0
+    facets.employment_type = vocab.employment_types.counts(snapshot.employment[without("employment_type")])
+    visa = snapshot.visa[without("visa")]
+    facets.visa = {code: int(np.count_nonzero(visa & (1 << offset))) for offset, code in enumerate(VISA_CODES)}
+    facets.housing = int(np.count_nonzero(snapshot.housing & without("housing")))
     return facets
 
 
+def clear_facet_cache() -> None:
+    """Forget the posting snapshots and keyword answers (tests empty the database between cases)."""
+    posting_index.clear()
+    _keyword_cache.clear()
+
+
 __all__ = ["JapaneseLevel", "SearchParamError", "SearchParams", "SearchResult", "parse_params", "search",
-           "public_condition", "LEVEL_RANK", "SORTS"]
+           "public_condition", "listed_condition", "keyword_ids", "LEVEL_RANK", "SORTS"]

@@ -19,10 +19,39 @@ VIEWABLE = (PostingStatus.PUBLISHED, PostingStatus.CLOSED, PostingStatus.EXPIRED
 
 
 def get_viewable_posting(posting_id: int) -> Posting | None:
+    from portal.jobs.search import organisation_visible_condition
+
     return db.session.scalar(
-        select(Posting).where(Posting.id == posting_id, Posting.status.in_(VIEWABLE))
+        select(Posting).where(Posting.id == posting_id, Posting.status.in_(VIEWABLE),
+                              organisation_visible_condition())
         .options(selectinload(Posting.organisation))
     )
+
+
+def count_view(posting_id: int) -> None:
+    """One more view of a posting's public page: one statement in its own short transaction, so the
+    page's read transaction never turns into a write."""
+    from portal.db import writing
+    from portal.jobs.models import PostingView
+
+    if db.engine.dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    statement = insert(PostingView).values(posting_id=posting_id, views=1)
+    statement = statement.on_conflict_do_update(index_elements=[PostingView.posting_id],
+                                                set_={"views": PostingView.views + 1})
+    with writing(), db.engine.begin() as connection:
+        connection.execute(statement)
+
+
+def view_counts(posting_ids: list[int]) -> dict[int, int]:
+    from portal.jobs.models import PostingView
+
+    if not posting_ids:
+        return {}
+    return dict(db.session.execute(select(PostingView.posting_id, PostingView.views)
+                                   .where(PostingView.posting_id.in_(posting_ids))).all())
 
 
 def is_open(posting: Posting, day: date | None = None) -> bool:

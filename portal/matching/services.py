@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlalchemy import and_, func, literal, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, selectinload
+import numpy as np
+
 
 from portal.accounts.models import SeekerProfile
 from portal.extensions import db
 from portal.jobs.models import VISA_CODES, Posting
-from portal.jobs.search import public_condition
+from portal.jobs import posting_index
+from portal.jobs.search import postings_in_order
 from portal.matching import engine
 from portal.taxonomy.lookup import reference
+from portal.timeutil import today
 
 JLPT_LEVELS = ("N5", "N4", "N3", "N2", "N1")
 
@@ -73,37 +73,17 @@ def job_from_posting(posting: Posting) -> engine.Job:
     return job_from_row(posting, regions)
 
 
-_JOB_COLUMNS = (Posting.id, Posting.sector_code, Posting.occupation_code, Posting.prefecture_code,
-                Posting.japanese_level, *(getattr(Posting, f"visa_{code}") for code in VISA_CODES),
-                Posting.monthly_jpy, Posting.support_housing)
-
-
 @dataclass
 class Match:
     result: engine.MatchResult
     posting: Posting
 
 
-# The groups depend on the postings, not on the person: kept for a minute, like the search facets.
-GROUPS_TTL_SECONDS = 60
-_groups_cache: OrderedDict[tuple, tuple[float, list]] = OrderedDict()
-
-
-def _cached_groups(key: tuple, load) -> list:
-    now = time.monotonic()
-    cached = _groups_cache.get(key)
-    if cached is not None and cached[0] > now:
-        _groups_cache.move_to_end(key)
-        return cached[1]
-    groups = load()
-    _groups_cache[key] = (now + GROUPS_TTL_SECONDS, groups)
-    while len(_groups_cache) > 256:
-        _groups_cache.popitem(last=False)
-    return groups
-
-
 def clear_cache() -> None:
-    _groups_cache.clear()
+    """Matching reads the search's posting snapshot; tests forget it between cases."""
+    from portal.jobs.search import clear_facet_cache
+
+    clear_facet_cache()
 
 
 def best_matches(profile: engine.Profile, *, limit: int = 20, sector: str | None = None,
@@ -111,72 +91,87 @@ def best_matches(profile: engine.Profile, *, limit: int = 20, sector: str | None
     """The best public postings for a profile, with the engine's verdict and reasons.
 
     A score depends only on a few attributes of a posting (field, occupation, place, Japanese level,
-    visas, housing, and whether the pay reaches the seeker's minimum). So the database first groups
-    the postings by those attributes (in C, over every posting); the engine scores one posting per
-    group; and only the postings of the best groups are loaded and ranked exactly. Matching against
-    100,000 postings then reads a few hundred groups instead of every row.
+    visas, housing, and whether the pay reaches the seeker's minimum). So the postings are first
+    grouped by those attributes, in the process's posting snapshot (numpy, over every posting); the
+    engine scores one posting per group; and only the postings of the best groups are ranked
+    exactly. Matching against 100,000 postings then scores a few hundred groups instead of every row.
     """
     trades = trade_infos()
-    conditions = [public_condition()]
+    snapshot = posting_index.current()
+    vocab = snapshot.vocab
+    candidates = snapshot.open_on(today())
     sectors = frozenset([sector]) if sector else engine.candidate_sectors(profile, trades)
     if sectors:
-        conditions.append(Posting.sector_code.in_(sorted(sectors)))
-    min_pay = profile.preferences.min_monthly_pay
-    pay_ok = (Posting.monthly_jpy >= min_pay) if min_pay is not None else literal(None)
+        candidates &= np.isin(snapshot.sector, [vocab.sectors.position(code) for code in sectors])
+    rows = np.flatnonzero(candidates)
+    if not len(rows):
+        return []
     prefs = profile.preferences
+    min_pay = prefs.min_monthly_pay
     # Place and housing change a score only when the seeker states a preference about them.
-    keys = (Posting.sector_code, Posting.occupation_code, Posting.japanese_level,
-            *(getattr(Posting, f"visa_{code}") for code in VISA_CODES),
-            Posting.prefecture_code if (prefs.prefectures or prefs.regions) else literal(None).label("prefecture"),
-            Posting.support_housing if prefs.housing_needed else literal(False).label("housing"))
-    cache_key = (str(db.engine.url), tuple(sorted(sectors)), bool(prefs.prefectures or prefs.regions),
-                 prefs.housing_needed, min_pay)
-    groups = _cached_groups(cache_key, lambda: db.session.connection().execute(
-        select(*keys, pay_ok.label("pay_ok"), func.count()).where(*conditions).group_by(*keys, pay_ok)
-    ).all())
+    place = snapshot.prefecture[rows] if (prefs.prefectures or prefs.regions) else np.zeros(len(rows), np.int16)
+    housing = snapshot.housing[rows] if prefs.housing_needed else np.zeros(len(rows), bool)
+    monthly = snapshot.monthly[rows]
+    if min_pay is None:
+        pay = np.zeros(len(rows), np.int64)  # 0: not asked (or pay unknown), 1: reaches it, 2: does not
+    else:
+        pay = np.where(monthly < 0, 0, np.where(monthly >= min_pay, 1, 2))
+    key = snapshot.sector[rows].astype(np.int64)
+    for column, size in ((snapshot.occupation[rows], len(vocab.occupations.codes) + 1),
+                         (snapshot.level[rows], len(vocab.levels.codes) + 1), (snapshot.visa[rows], 32),
+                         (place, len(vocab.prefectures.codes) + 1), (housing, 2), (pay, 3)):
+        key = key * size + column
+    groups, first, group_of_row, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+
     regions = {code: p.region for code, p in reference().prefectures.items()}
     wanted = limit if not eligibility else max(limit * 10, 200)
     scored = []
-    for group in groups:
-        (sector_code, occupation, level, *flags, prefecture, housing, ok, count) = group
-        monthly = None if ok is None else (min_pay if ok else (min_pay or 1) - 1)
-        job = engine.Job(0, sector_code, occupation, prefecture, regions.get(prefecture), level,
-                         frozenset(code for code, flag in zip(VISA_CODES, flags) if flag), monthly, housing)
+    for group, representative in enumerate(first):
+        job = _job(snapshot, rows[representative], regions, place_known=bool(prefs.prefectures or prefs.regions),
+                   housing_known=prefs.housing_needed)
+        if min_pay is not None and pay[representative]:
+            job = replace(job, monthly_jpy=min_pay if pay[representative] == 1 else min_pay - 1)
         result = engine.rank(profile, [job], trades, limit=1)
         if result and (not eligibility or result[0].eligibility == eligibility):
-            scored.append((result[0].score, group, count))
+            scored.append((result[0].score, group))
     scored.sort(key=lambda item: item[0], reverse=True)
     chosen, total, cutoff = [], 0, None
-    for score, group, count in scored:
+    for score, group in scored:
         if cutoff is not None and score < cutoff:
             break
         chosen.append(group)
-        total += count
+        total += int(counts[group])
         if total >= wanted and cutoff is None:
             cutoff = score  # keep every group tied with the last one: ties are broken by posting id
     if not chosen:
         return []
-    matches_group = []
-    for group in chosen:
-        values = group[:len(keys)]
-        parts = [column.is_(None) if value is None else column == value
-                 for column, value in zip(keys, values) if isinstance(column, InstrumentedAttribute)]
-        if min_pay is not None:
-            ok = group[len(keys)]
-            parts.append(Posting.monthly_jpy.is_(None) if ok is None else (pay_ok if ok else ~pay_ok))
-        matches_group.append(and_(*parts))
-    query = select(*_JOB_COLUMNS).where(*conditions, or_(*matches_group))
-    jobs = []
-    for row in db.session.connection().execute(query):
-        (posting_id, sector_code, occupation, prefecture, level, *flags, monthly, housing) = row
-        jobs.append(engine.Job(posting_id, sector_code, occupation, prefecture, regions.get(prefecture), level,
-                               frozenset(code for code, flag in zip(VISA_CODES, flags) if flag), monthly, housing))
+    jobs = [_job(snapshot, row, regions) for row in rows[np.isin(group_of_row, chosen)]]
     ranked = engine.rank(profile, jobs, trades, limit=wanted)
     if eligibility:
         ranked = [r for r in ranked if r.eligibility == eligibility][:limit]
-    postings = {p.id: p for p in db.session.scalars(
-        select(Posting).where(Posting.id.in_([r.job_id for r in ranked])).options(selectinload(Posting.organisation)))}
+    postings = {p.id: p for p in postings_in_order([r.job_id for r in ranked])}
     return [Match(r, postings[r.job_id]) for r in ranked if r.job_id in postings]
+
+
+def _job(snapshot: posting_index.Snapshot, row: int, regions: dict[str, str], *, place_known: bool = True,
+         housing_known: bool = True) -> engine.Job:
+    """The engine's view of one posting of the snapshot (place or housing left out when the seeker
+    states no preference about them, as when grouping)."""
+    vocab = snapshot.vocab
+
+    def code(vocabulary: posting_index.Vocabulary, position) -> str | None:
+        return vocabulary.codes[position] if position < len(vocabulary.codes) else None
+
+    prefecture = code(vocab.prefectures, snapshot.prefecture[row]) if place_known else None
+    monthly = int(snapshot.monthly[row])
+    return engine.Job(
+        id=int(snapshot.ids[row]), sector=code(vocab.sectors, snapshot.sector[row]),
+        occupation=code(vocab.occupations, snapshot.occupation[row]), prefecture=prefecture,
+        region=regions.get(prefecture), japanese_level=code(vocab.levels, snapshot.level[row]),
+        visas=frozenset(c for offset, c in enumerate(VISA_CODES) if snapshot.visa[row] & (1 << offset)),
+        monthly_jpy=monthly if monthly >= 0 else None,
+        housing=bool(snapshot.housing[row]) if housing_known else False,
+    )
 
 
 def match_posting(profile: engine.Profile, posting: Posting) -> engine.MatchResult:

@@ -63,6 +63,8 @@ def job(posting_id: int):
     posting = services.get_viewable_posting(posting_id)
     if posting is None:
         abort(404)
+    if posting.organisation_id is not None:
+        services.count_view(posting.id)
     lang = current_language()
     ref = reference()
     is_open = services.is_open(posting)
@@ -74,12 +76,15 @@ def job(posting_id: int):
             posting, lang=lang, url=url_for("public.job", posting_id=posting.id, _external=True),
             region=prefecture.name(lang), locality=city, employer=posting.employer(lang),
             apply_on_site=not posting.apply_url)))
-    match_result = None
+    match_result = application_box = None
     if current_user.is_authenticated and current_user.role == "seeker":
         from portal.accounts.profiles import get_profile
         from portal.matching import services as matching
 
         match_result = matching.match_posting(matching.profile_from_model(get_profile(current_user)), posting)
+        from portal.web.seeker import apply_box  # applications: the form, or the application already sent
+
+        application_box = apply_box(posting)
     texts = {field: posting.text(field, lang) for field in
              ("title", "description", "requirements", "working_hours", "days_off", "city")}
     return render_template(
@@ -94,6 +99,7 @@ def job(posting_id: int):
         sector=db.session.get(Sector, posting.sector_code),
         structured=structured,
         match_result=match_result,
+        application_box=application_box,
     )
 
 

@@ -182,3 +182,163 @@ def delete_search(search_id: int):
     alerts.delete_search(current_user, search_id)
     flash(_("The search has been deleted."), "success")
     return redirect(url_for(".saved"))
+
+
+# ---- applications (issue 6): apply, the tracker, withdraw, messages, road to departure ----------
+
+
+def _own_application(application_id: int):
+    from portal.applications import services as applications_service
+
+    application = applications_service.for_seeker(current_user, application_id)
+    if application is None:
+        abort(404)
+    return application
+
+
+@bp.post("/jobs/<int:posting_id>/apply")
+def apply(posting_id: int):
+    from portal.applications import services as applications_service
+    from portal.applications.forms import ApplyForm
+
+    form = ApplyForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(url_for("public.job", posting_id=posting_id))
+    try:
+        application = applications_service.apply(current_user, posting_id, form.cover_note.data, form.include_cv.data)
+    except applications_service.ApplicationError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("public.job", posting_id=posting_id))
+    flash(_("Your application has been sent. We will tell you when the employer answers."), "success")
+    return redirect(url_for(".application", application_id=application.id))
+
+
+@bp.post("/jobs/<int:posting_id>/applied-elsewhere")
+def record_applied_elsewhere(posting_id: int):
+    from portal.applications import services as applications_service
+    from portal.applications.forms import AppliedElsewhereForm
+
+    if AppliedElsewhereForm().validate_on_submit():
+        try:
+            application = applications_service.record_applied_elsewhere(current_user, posting_id)
+        except applications_service.ApplicationError as error:
+            flash(str(error.message), "error")
+            return redirect(url_for("public.job", posting_id=posting_id))
+        flash(_("The job has been added to your applications."), "success")
+        return redirect(url_for(".application", application_id=application.id))
+    return redirect(url_for("public.job", posting_id=posting_id))
+
+
+@bp.get("/applications")
+def applications():
+    from portal.applications import services as applications_service
+
+    return render_template("seeker/applications.html", applications=applications_service.seeker_applications(current_user))
+
+
+def _render_application(application, withdraw_form=None, message_form=None, step_forms=None, status=200):
+    from portal.applications import pipeline
+    from portal.applications import services as applications_service
+    from portal.applications.forms import MessageForm, StepForm, WithdrawForm
+
+    steps = applications_service.checklist(application)
+    forms = step_forms or {}
+    for code, step in steps:
+        if code not in forms:
+            forms[code] = StepForm(formdata=None, prefix=code,
+                                   data={"done_on": step.done_on, "post": step.post or ""} if step else None)
+    return render_template(
+        "seeker/application.html", application=application, steps=steps, step_forms=forms,
+        withdraw_form=withdraw_form or WithdrawForm(formdata=None), message_form=message_form or MessageForm(formdata=None),
+        can_withdraw=pipeline.is_open(application.state), has_checklist=pipeline.has_checklist(application.state),
+        is_portal=application.kind == "portal", terms=application.contract_terms(current_language()),
+        external_url=applications_service.external_url(application.posting),
+    ), status
+
+
+@bp.get("/applications/<int:application_id>")
+def application(application_id: int):
+    return _render_application(_own_application(application_id))
+
+
+@bp.post("/applications/<int:application_id>/withdraw")
+def withdraw_application(application_id: int):
+    from portal.applications import services as applications_service
+    from portal.applications.forms import WithdrawForm
+
+    application = _own_application(application_id)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _render_application(application, withdraw_form=form, status=400)
+    try:
+        applications_service.withdraw(current_user, application, form.message.data)
+    except applications_service.ApplicationError as error:
+        flash(str(error.message), "error")
+        return _render_application(application, withdraw_form=form, status=400)
+    flash(_("Your application has been withdrawn."), "success")
+    return redirect(url_for(".application", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/message")
+def message_employer(application_id: int):
+    from portal.applications import services as applications_service
+    from portal.applications.forms import MessageForm
+    from portal.applications.pipeline import Actor
+
+    application = _own_application(application_id)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _render_application(application, message_form=form, status=400)
+    try:
+        applications_service.send_message(current_user, Actor.SEEKER, application, form.text.data)
+    except applications_service.ApplicationError as error:
+        flash(str(error.message), "error")
+        return _render_application(application, message_form=form, status=400)
+    flash(_("Your message has been sent."), "success")
+    return redirect(url_for(".application", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/steps/<step>")
+def update_application_step(application_id: int, step: str):
+    from portal.applications import pipeline
+    from portal.applications import services as applications_service
+    from portal.applications.forms import StepForm
+    from portal.applications.pipeline import Actor
+
+    application = _own_application(application_id)
+    if step not in pipeline.STEPS:
+        abort(404)
+    form = StepForm(prefix=step)
+    if not form.validate_on_submit():
+        return _render_application(application, step_forms={step: form}, status=400)
+    done_on = None if form.clear.data else form.done_on.data
+    if not form.clear.data and done_on is None:
+        form.done_on.errors.append(_("Enter the date."))
+        return _render_application(application, step_forms={step: form}, status=400)
+    try:
+        applications_service.update_step(current_user, Actor.SEEKER, application, step, done_on, form.post.data)
+    except applications_service.ApplicationError as error:
+        form.done_on.errors.append(str(error.message))
+        return _render_application(application, step_forms={step: form}, status=400)
+    flash(_("The road to departure has been updated."), "success")
+    return redirect(url_for(".application", application_id=application.id, _anchor="departure-title"))
+
+
+def apply_box(posting) -> dict:
+    """What the job page shows a seeker under "How to apply" (public.job calls this)."""
+    from portal.applications import services as applications_service
+    from portal.applications.forms import AppliedElsewhereForm, ApplyForm
+    from portal.jobs.services import is_open
+
+    profile = profiles.get_profile(current_user)
+    return {
+        "application": applications_service.find_for_posting(current_user, posting.id),
+        "on_portal": is_open(posting) and applications_service.takes_portal_applications(posting),
+        "external": bool(applications_service.external_url(posting)),
+        "apply_form": ApplyForm(formdata=None),
+        "elsewhere_form": AppliedElsewhereForm(formdata=None),
+        "has_cv": bool(profile and profile.cv_stored_name),
+    }

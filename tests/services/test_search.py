@@ -169,41 +169,99 @@ def test_params_round_trip_through_the_url(db):
     assert parse_params(params.to_args())[0] == params
 
 
+def _facets_counted_by_the_database(params: SearchParams):
+    """The facet counts from plain GROUP BY queries: an oracle for the in-memory counting."""
+    from sqlalchemy import func, select
+
+    from portal.jobs.search import LEVEL_RANK, Facets, keyword_ids, public_condition
+    from portal.taxonomy.lookup import reference
+
+    ref = reference()
+    base = [public_condition()]
+    if params.q and keyword_ids(params.q) is not None:
+        base.append(Posting.id.in_(keyword_ids(params.q).tolist()))
+    if params.min_pay:
+        base.append(Posting.monthly_jpy >= params.min_pay)
+    filters = {}
+    if params.sector:
+        filters["sector"] = Posting.sector_code == params.sector
+    if params.prefecture:
+        filters["location"] = Posting.prefecture_code == params.prefecture
+    elif params.region:
+        filters["location"] = Posting.prefecture_code.in_(
+            [c for c, p in ref.prefectures.items() if p.region == params.region])
+    if params.japanese:
+        filters["japanese"] = Posting.japanese_level.in_(
+            [lvl for lvl, r in LEVEL_RANK.items() if r <= LEVEL_RANK[params.japanese]])
+    if params.visa:
+        filters["visa"] = getattr(Posting, f"visa_{params.visa}").is_(True)
+    if params.employment_type:
+        filters["employment_type"] = Posting.employment_type == params.employment_type
+    if params.housing:
+        filters["housing"] = Posting.support_housing.is_(True)
+
+    def where(group):
+        return [*base, *(c for name, c in filters.items() if name != group)]
+
+    def grouped(column, group):
+        return dict(_db.session.execute(select(column, func.count()).where(*where(group)).group_by(column)).all())
+
+    facets = Facets(sector=grouped(Posting.sector_code, "sector"),
+                    prefecture=grouped(Posting.prefecture_code, "location"),
+                    employment_type=grouped(Posting.employment_type, "employment_type"))
+    for code, count in facets.prefecture.items():
+        region = ref.prefectures[code].region
+        facets.region[region] = facets.region.get(region, 0) + count
+    by_level = grouped(Posting.japanese_level, "japanese")
+    facets.japanese = {level: sum(n for lvl, n in by_level.items() if LEVEL_RANK[lvl] <= rank)
+                       for level, rank in LEVEL_RANK.items()}
+    for code in ("ssw1", "ssw2", "esd", "engineer", "other"):
+        facets.visa[code] = _db.session.scalar(select(func.count()).select_from(Posting).where(
+            *where("visa"), getattr(Posting, f"visa_{code}").is_(True)))
+    facets.housing = _db.session.scalar(select(func.count()).select_from(Posting).where(
+        *where("housing"), Posting.support_housing.is_(True)))
+    return facets
+
+
 @pytest.mark.parametrize("params", [
     dict(), dict(sector="nursing_care"), dict(region="kanto", japanese="N4"), dict(q="溶接", housing=True),
     dict(visa="ssw1", min_pay=210_000), dict(employment_type="FULL_TIME", prefecture="27"),
+    dict(q="jobs in japan", sector="agriculture", japanese="N5"),
 ])
-def test_facets_counted_in_python_and_in_sql_agree(world, monkeypatch, params):
-    from portal.jobs import search as search_module
-
-    in_python = search(SearchParams(**params)).facets
-    monkeypatch.setattr(search_module, "PYTHON_FACET_LIMIT", 0)
-    search_module.clear_facet_cache()
-    in_sql = search(SearchParams(**params)).facets
-    search_module.clear_facet_cache()
-    assert in_python == in_sql
+def test_facets_agree_with_counting_in_the_database(world, params):
+    params = SearchParams(**params)
+    result = search(params)
+    assert result.facets == _facets_counted_by_the_database(params)
+    assert result.total == sum(1 for _ in search(SearchParams(**{**params.__dict__, "per_page": 100})).items)
 
 
-@pytest.mark.parametrize(("query", "expected"), [("welder", {"welder_ja"}), ("介護", {"care_en"}),
-                                                 ("jobs in japan", {"welder_ja", "care_en", "farm_ja", "driver_both"})])
-def test_many_matches_go_through_a_temporary_table(world, monkeypatch, query, expected):
-    from portal.jobs import search as search_module
+def test_search_follows_changes_made_after_the_first_search(world):
+    """The in-memory snapshot reads rows changed since it was built: no stale result or count."""
+    assert ids(SearchParams(q="welder")) == {world["welder_ja"].id}
+    world["welder_ja"].status = "closed"
+    newcomer = make_posting(title_en="Welder for shipyard", sector_code="shipbuilding")
+    _db.session.commit()
+    result = search(SearchParams(q="welder"))
+    assert {p.id for p in result.items} == {newcomer.id}
+    assert result.total == 1 and result.facets.sector == {"shipbuilding": 1}
+    newcomer.sector_code = "construction"
+    _db.session.commit()
+    assert search(SearchParams(q="welder", sector="construction")).total == 1
 
-    monkeypatch.setattr(search_module, "MAX_MATERIALISED_IDS", 0)
-    assert ids(SearchParams(q=query)) == {world[name].id for name in expected}
-    result = search(SearchParams(q=query, sector="nursing_care"))
-    assert {p.id for p in result.items} == {world[n].id for n in expected if world[n].sector_code == "nursing_care"}
+
+def test_a_deleted_posting_is_never_shown_even_before_the_snapshot_reloads(world):
+    search(SearchParams())
+    _db.session.delete(world["care_en"])
+    _db.session.commit()
+    assert world["care_en"].id not in ids(SearchParams(per_page=100))
 
 
 def test_searching_while_another_process_writes(app, world, monkeypatch):
-    """A search (a GET request) may fill its temporary table while a writer holds the database."""
+    """A search (a GET request) reads while a writer holds the database's write lock."""
     from sqlalchemy import text
-
-    from portal.jobs import search as search_module
 
     from portal.db import writing
 
-    monkeypatch.setattr(search_module, "MAX_MATERIALISED_IDS", 0)
     with _db.engine.connect() as writer:
         with writing():  # the writer's transaction takes the write lock at BEGIN
             writer.execute(text("UPDATE postings SET openings = openings + 1"))

@@ -1,6 +1,6 @@
 import pytest
 
-from portal.accounts.identifiers import corporate_number_check_digit, is_valid_corporate_number
+from portal.accounts.identifiers import corporate_number_check_digit, is_valid_corporate_number, normalise_identifier
 
 
 @pytest.mark.parametrize("number", [
@@ -29,3 +29,20 @@ def test_invalid_corporate_numbers(number):
 def test_check_digit_rejects_bad_input():
     with pytest.raises(ValueError):
         corporate_number_check_digit("12345")
+
+
+@pytest.mark.parametrize(("typed", "number", "valid"), [
+    ("７０００ー０１２０５０００２", "7000012050002", True),  # full-width, with a long-vowel dash
+    ("7000-01-2050002", "7000012050002", True),
+    (" 1180301018771 ", "1180301018771", True),
+    ("1 1803 0101 8771", "1180301018771", True),
+    ("1180301018772", "1180301018772", False),  # typo in the last digit
+    ("T1180301018771", "T1180301018771", False),  # an invoice registration number is not a corporate number
+])
+def test_typed_corporate_numbers_are_normalised_then_checked(typed, number, valid):
+    assert normalise_identifier(typed) == number
+    assert is_valid_corporate_number(number) is valid
+
+
+def test_normalise_identifier_empty():
+    assert normalise_identifier("  ") is None and normalise_identifier(None) is None

@@ -1,0 +1,175 @@
+"""Recruiter organisations: create, edit, invite, join, remove members.
+
+Status (unverified → verified → suspended) is set by staff only, through moderation.services;
+here an edit of a verified organisation's name or identifiers sends it back to unverified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.accounts.identifiers import is_valid_corporate_number, normalise_identifier
+from portal.accounts.models import (
+    Organisation,
+    OrganisationInvitation,
+    OrganisationKind,
+    OrganisationStatus,
+    Role,
+    User,
+)
+from portal.accounts.services import normalise_email
+from portal.extensions import db
+from portal.timeutil import as_utc, utcnow
+
+INVITATION_DAYS = 14
+FIELDS = ("kind", "name_en", "name_ja", "corporate_number", "support_org_number", "oep_licence", "address",
+          "contact_email", "phone", "website")
+# A change to one of these makes staff check a verified organisation again.
+CHECKED_FIELDS = ("name_en", "name_ja", "corporate_number", "support_org_number", "oep_licence")
+
+
+class OrganisationError(Exception):
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+def _clean(values: dict) -> dict:
+    cleaned = {name: (values.get(name) or "").strip() or None for name in FIELDS}
+    for name in ("corporate_number", "support_org_number", "oep_licence"):
+        cleaned[name] = normalise_identifier(cleaned[name])
+    if cleaned["kind"] not in {k.value for k in OrganisationKind}:
+        raise OrganisationError(_l("Choose a kind of organisation."), "kind")
+    if not (cleaned["name_en"] or cleaned["name_ja"]):
+        raise OrganisationError(_l("Give the organisation's name in English or in Japanese."), "name_en")
+    if cleaned["corporate_number"] and not is_valid_corporate_number(cleaned["corporate_number"]):
+        raise OrganisationError(_l("This is not a valid 13-digit corporate number. Please check the digits."),
+                                "corporate_number")
+    if cleaned["kind"] == OrganisationKind.EMPLOYER and not cleaned["corporate_number"]:
+        raise OrganisationError(_l("A Japanese employer needs its 13-digit corporate number."), "corporate_number")
+    if cleaned["kind"] == OrganisationKind.SUPPORT_ORG and not cleaned["support_org_number"]:
+        raise OrganisationError(_l("A registered support organisation needs its registration number."),
+                                "support_org_number")
+    if cleaned["kind"] == OrganisationKind.OEP and not cleaned["oep_licence"]:
+        raise OrganisationError(_l("An Overseas Employment Promoter needs its licence number."), "oep_licence")
+    if cleaned["contact_email"]:
+        cleaned["contact_email"] = normalise_email(cleaned["contact_email"])
+    return cleaned
+
+
+def create(actor: User, values: dict) -> Organisation:
+    """A recruiter without an organisation creates one and becomes its owner. It starts unverified."""
+    if actor.role != Role.RECRUITER:
+        raise OrganisationError(_l("Only recruiters can create an organisation."))
+    if actor.organisation_id is not None:
+        raise OrganisationError(_l("You are already part of an organisation."))
+    organisation = Organisation(status=OrganisationStatus.UNVERIFIED, **_clean(values))
+    db.session.add(organisation)
+    actor.organisation = organisation
+    actor.is_organisation_owner = True
+    db.session.commit()
+    return organisation
+
+
+def update(actor: User, values: dict) -> tuple[Organisation, bool]:
+    """The owner edits the organisation. Returns it and whether it went back to unverified."""
+    from portal.moderation.services import unverify_after_edit
+
+    organisation = _owned(actor)
+    cleaned = _clean(values)
+    changed = [name for name in CHECKED_FIELDS if getattr(organisation, name) != cleaned[name]]
+    for name, value in cleaned.items():
+        setattr(organisation, name, value)
+    unverified = False
+    if changed and organisation.status == OrganisationStatus.VERIFIED:
+        unverify_after_edit(organisation, actor, changed)
+        unverified = True
+    db.session.commit()
+    return organisation, unverified
+
+
+def _owned(actor: User) -> Organisation:
+    if actor.organisation is None or not actor.is_organisation_owner:
+        raise OrganisationError(_l("Only the organisation's owner can do this."))
+    return actor.organisation
+
+
+def members(organisation_id: int) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.organisation_id == organisation_id)
+                                   .order_by(User.is_organisation_owner.desc(), User.id)).all())
+
+
+def pending_invitations(organisation_id: int) -> list[OrganisationInvitation]:
+    return list(db.session.scalars(select(OrganisationInvitation).where(
+        OrganisationInvitation.organisation_id == organisation_id, OrganisationInvitation.accepted_at.is_(None),
+        OrganisationInvitation.expires_at > utcnow()).order_by(OrganisationInvitation.id)).all())
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite(actor: User, email: str, link_for: Callable[[str], str], lang: str = "en") -> OrganisationInvitation:
+    """The owner invites a recruiter by e-mail. The link carries a token; only its hash is stored."""
+    from portal import mail
+
+    organisation = _owned(actor)
+    email = normalise_email(email)
+    # Nothing is said about whether an account exists for the address: accept() checks the account.
+    token = secrets.token_urlsafe(32)
+    invitation = OrganisationInvitation(organisation_id=organisation.id, email=email, token_hash=_hash(token),
+                                        invited_by_id=actor.id, expires_at=utcnow() + timedelta(days=INVITATION_DAYS))
+    db.session.add(invitation)
+    db.session.commit()
+    link = link_for(token)
+    with force_locale(lang):
+        subject = _("Invitation to join %(organisation)s on Kakehashi", organisation=organisation.name(lang))
+        text = render_template("email/invitation.txt", organisation=organisation, inviter=actor, link=link,
+                               days=INVITATION_DAYS, lang=lang)
+    mail.send(email, subject, text)
+    return invitation
+
+
+def find_invitation(token: str) -> OrganisationInvitation | None:
+    invitation = db.session.scalar(select(OrganisationInvitation).where(
+        OrganisationInvitation.token_hash == _hash(token)))
+    if invitation is None or invitation.accepted_at is not None or as_utc(invitation.expires_at) < utcnow():
+        return None
+    return invitation
+
+
+def accept(actor: User, token: str) -> Organisation:
+    """A recruiter without an organisation joins the one that invited their e-mail address."""
+    invitation = find_invitation(token)
+    if invitation is None or normalise_email(actor.email) != invitation.email:
+        raise OrganisationError(_l("This invitation is not valid for your account, or it has expired."))
+    if actor.role != Role.RECRUITER or actor.organisation_id is not None:
+        raise OrganisationError(_l("You are already part of an organisation."))
+    actor.organisation_id = invitation.organisation_id
+    actor.is_organisation_owner = False
+    invitation.accepted_at = utcnow()
+    db.session.commit()
+    return invitation.organisation
+
+
+def remove_member(actor: User, member_id: int) -> None:
+    """The owner removes another recruiter from the organisation (their account stays)."""
+    organisation = _owned(actor)
+    member = db.session.get(User, member_id)
+    if member is None or member.organisation_id != organisation.id:
+        raise OrganisationError(_l("No such member."))
+    if member.id == actor.id:
+        raise OrganisationError(_l("You cannot remove yourself: you own the organisation."))
+    member.organisation_id = None
+    member.is_organisation_owner = False
+    db.session.commit()
