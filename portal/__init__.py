@@ -83,3 +83,17 @@ def _register_areas(app: Flask) -> None:
     from portal.web import staff_review
 
     app.register_blueprint(staff_review.bp)
+    # The moderation queue and reports (issue 7).
+    from portal.web import staff_moderation
+
+    app.register_blueprint(staff_moderation.bp)
+    # Registers, the organisation verification queue, users and the audit log (issue 7).
+    from portal.web import staff_accounts, staff_audit, staff_registers
+
+    for module in (staff_registers, staff_accounts, staff_audit):
+        app.register_blueprint(module.bp)
+    # Guides, the readiness check, the glossary, and staff editing of guides and pay parameters (issue 8).
+    from portal.web import guide, staff_guidance
+
+    for module in (guide, staff_guidance):
+        app.register_blueprint(module.bp)

@@ -163,6 +163,9 @@ def load_reference() -> None:
     from portal.taxonomy.services import load_reference_data
 
     counts = load_reference_data()
+    from portal.guidance.services import load_default_parameters, load_shipped_guides  # issue 8
+
+    counts.update({"new guides": load_shipped_guides(), "new pay parameters": load_default_parameters()})
     click.echo(", ".join(f"{count} {name}" for name, count in counts.items()))
 
 

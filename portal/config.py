@@ -46,6 +46,7 @@ class Config:
     LOGIN_LIMIT_PER_IP = "30 per minute;200 per hour"
     LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
     REGISTER_LIMIT_PER_IP = "10 per hour"
+    REPORT_LIMIT_PER_IP = "5 per hour;20 per day"  # "Report this job": enough for real reports, not for a flood
 
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted (0 = none).
     PROXY_FIX_X_FOR = 0
@@ -92,6 +93,7 @@ _ENV_OVERRIDES = (
     "LOGIN_LIMIT_PER_IP",
     "LOGIN_LIMIT_PER_ACCOUNT",
     "REGISTER_LIMIT_PER_IP",
+    "REPORT_LIMIT_PER_IP",
     "PORTAL_FETCH_ALLOWED_HOSTS",
     "CV_DIRECTORY",
     "MAIL_SERVER",

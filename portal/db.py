@@ -73,8 +73,8 @@ def is_sqlite(engine) -> bool:
 
 
 def include_object(object, name, type_, reflected, compare_to) -> bool:  # noqa: A002 - Alembic's signature
-    """For Alembic: the full-text index (FTS5 tables on SQLite, a GIN index on PostgreSQL) is managed
-    by hand (portal/jobs/search_index.py), not from the models."""
-    if type_ == "table" and name.startswith("postings_fts"):
+    """For Alembic: the full-text index (FTS5 tables on SQLite, the posting_terms table on
+    PostgreSQL) is managed by hand (portal/jobs/search_index.py), not from the models."""
+    if type_ == "table" and (name.startswith("postings_fts") or name == "posting_terms"):
         return False
     return not (type_ == "index" and name == "ix_postings_search")

@@ -22,6 +22,7 @@ POSTING_STATUS_NAMES = {
     "rejected": _l("Rejected"),
     "closed": _l("Closed"),
     "expired": _l("Expired"),
+    "removed": _l("Removed"),
 }
 
 

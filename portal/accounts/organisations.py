@@ -173,3 +173,40 @@ def remove_member(actor: User, member_id: int) -> None:
     member.organisation_id = None
     member.is_organisation_owner = False
     db.session.commit()
+
+
+# ---- staff: verification -------------------------------------------------------------------------
+
+def verification_queue(limit: int = 200) -> list[Organisation]:
+    """Organisations waiting for staff: unverified ones, oldest first."""
+    return list(db.session.scalars(select(Organisation).where(Organisation.status == OrganisationStatus.UNVERIFIED)
+                                   .order_by(Organisation.created_at, Organisation.id).limit(limit)))
+
+
+def organisations_by_status(status: str, limit: int = 200) -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).where(Organisation.status == status)
+                                   .order_by(Organisation.created_at.desc(), Organisation.id.desc()).limit(limit)))
+
+
+def request_documents(organisation_id: int, actor: User, message: str) -> int:
+    """Staff ask an organisation for documents: a notification to each member (shown in the
+    reader's language; the staff message as written) and one audit row. Returns how many were told."""
+    from portal.applications.models import Notification
+    from portal.moderation.services import audit
+
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise OrganisationError(_l("No such organisation."))
+    if actor.role != Role.STAFF:
+        raise OrganisationError(_l("You are not allowed to do this."))
+    message = (message or "").strip()
+    if not message:
+        raise OrganisationError(_l("Write a message first."), field="message")
+    recipients = members(organisation.id)
+    for member in recipients:
+        db.session.add(Notification(user_id=member.id, kind="documents_requested", message=message,
+                                    params={"organisation": organisation.name_en or organisation.name_ja or ""}))
+    audit(actor, "request_documents", "organisation", organisation.id, before=organisation.status,
+          after=organisation.status, reason=message)
+    db.session.commit()
+    return len(recipients)

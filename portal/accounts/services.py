@@ -146,3 +146,65 @@ def delete_account(user: User, password: str) -> None:
 
 def _count_staff() -> int:
     return db.session.scalar(select(func.count()).select_from(User).where(User.role == Role.STAFF)) or 0
+
+
+# ---- staff: accounts -------------------------------------------------------------------------------
+
+def search_users(q: str | None = None, role: str | None = None, organisation_id: int | None = None,
+                 suspended: bool | None = None, *, page: int = 1, per_page: int = 50) -> tuple[list[User], int]:
+    """Staff: accounts by e-mail (or name) fragment, role, organisation; and the total count."""
+    from portal.accounts.models import Organisation
+
+    query = select(User)
+    if q and q.strip():
+        pattern = f"%{q.strip().lower()}%"
+        query = query.outerjoin(Organisation, Organisation.id == User.organisation_id).where(
+            func.lower(User.email).like(pattern) | func.lower(func.coalesce(User.display_name, "")).like(pattern)
+            | func.lower(func.coalesce(Organisation.name_en, "")).like(pattern)
+            | func.coalesce(Organisation.name_ja, "").like(f"%{q.strip()}%"))
+    if role:
+        query = query.where(User.role == role)
+    if organisation_id:
+        query = query.where(User.organisation_id == organisation_id)
+    if suspended is True:
+        query = query.where(User.suspended_at.is_not(None))
+    elif suspended is False:
+        query = query.where(User.suspended_at.is_(None))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    users = db.session.scalars(query.order_by(User.email).offset((max(page, 1) - 1) * per_page).limit(per_page)).all()
+    return list(users), total
+
+
+def suspend_user(user_id: int, actor: User, reason: str) -> User:
+    """Staff: the account can no longer sign in; every browser it is signed in on is signed out."""
+    from portal.moderation.services import audit
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError(_l("No such account."))
+    if user.id == actor.id:
+        raise AccountError(_l("You cannot suspend your own account."))
+    if not (reason or "").strip():
+        raise AccountError(_l("Please write a reason."), field="reason")
+    if user.suspended_at is not None:
+        raise AccountError(_l("This account is already suspended."))
+    user.suspended_at = utcnow()
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    audit(actor, "suspend_user", "user", user.id, before="active", after="suspended", reason=reason)
+    db.session.commit()
+    return user
+
+
+def restore_user(user_id: int, actor: User) -> User:
+    """Staff: lift an account's suspension (it signs in again with its own password)."""
+    from portal.moderation.services import audit
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise AccountError(_l("No such account."))
+    if user.suspended_at is None:
+        raise AccountError(_l("This account is not suspended."))
+    user.suspended_at = None
+    audit(actor, "restore_user", "user", user.id, before="suspended", after="active")
+    db.session.commit()
+    return user

@@ -465,6 +465,15 @@ def notification_text(notification: Notification, lang: str) -> str:
         return _("New message about “%(title)s”.", title=title)
     if kind == "contract_terms":
         return _("The contract terms for “%(title)s” are ready to read.", title=title)
+    if kind == "documents_requested":
+        return _("Staff ask your organisation for documents before verifying it. Their message:")
+    if kind in ("posting_rejected", "posting_removed"):
+        from portal.moderation.services import REJECTION_REASONS
+
+        reason = REJECTION_REASONS.get(params.get("reason"), "")
+        if kind == "posting_rejected":
+            return _("“%(title)s” was not published: %(reason)s", title=title, reason=reason)
+        return _("“%(title)s” was removed from the portal: %(reason)s", title=title, reason=reason)
     if kind == "step":
         step = STEP_NAMES.get(params.get("step"), params.get("step"))
         if params.get("done"):
@@ -484,6 +493,22 @@ def _add(user: User, application: Application, kind: str, message: str | None, p
     db.session.add(notification)
     db.session.flush()
     _queue().append(notification.id)
+
+
+def notify_organisation(organisation_id: int, kind: str, params: dict, message: str | None = None) -> None:
+    """Tell every active recruiter of an organisation about one of its postings (moderation
+    decisions), on the site and by e-mail in each one's language. Commits."""
+    recruiters = db.session.scalars(select(User).where(User.organisation_id == organisation_id,
+                                                       User.role == Role.RECRUITER,
+                                                       User.suspended_at.is_(None))).all()
+    for recruiter in recruiters:
+        notification = Notification(user_id=recruiter.id, application_id=None, kind=kind, params=params,
+                                    message=message)
+        db.session.add(notification)
+        db.session.flush()
+        _queue().append(notification.id)
+    db.session.commit()
+    _send_pending()
 
 
 def _queue() -> list[int]:
@@ -530,8 +555,10 @@ def _language_of(user: User) -> str:
     return user.locale if user.locale in codes else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def _link(user: User, application_id: int, lang: str) -> str:
-    if user.role == Role.SEEKER:
+def _link(user: User, application_id: int | None, lang: str, posting_id: int | None = None) -> str:
+    if application_id is None and posting_id is not None:
+        path = url_for("recruiter.posting", posting_id=posting_id, lang=lang)
+    elif user.role == Role.SEEKER:
         path = url_for("seeker.application", application_id=application_id, lang=lang)
     else:
         path = url_for("recruiter_applications.applicant", application_id=application_id, lang=lang)
@@ -554,7 +581,8 @@ def _render_and_send(user: User, notification: Notification, lang: str) -> None:
     with force_locale(lang):
         subject = notification_text(notification, lang)
         context = {"user": user, "subject": subject, "notification": notification, "lang": lang,
-                   "link": _link(user, notification.application_id, lang),
+                   "link": _link(user, notification.application_id, lang,
+                                 (notification.params or {}).get("posting_id")),
                    "notifications_url": current_app.config["SITE_URL"].rstrip("/")
                    + url_for("notifications.index", lang=lang)}
         text = render_template("email/application_notice.txt", **context)

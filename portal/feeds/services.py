@@ -33,6 +33,8 @@ from portal.jobs.indexing import derived_values
 from portal.jobs.models import Posting, PostingStatus, Source
 from portal.jobs.textindex import normalise as normalise_text
 from portal.matching.classify import Classification, classify, load_taxonomy
+from portal.moderation.flags import SEVERITY, Flag, holds_publication, red_flags
+from portal.moderation.services import import_facts
 from portal.taxonomy.lookup import Reference, reference
 from portal.timeutil import as_utc, today, utcnow
 
@@ -59,7 +61,9 @@ def host_id() -> str:
 
 
 def add_source(name: str, url: str, kind: str, *, trusted: bool = False, mapping: dict | None = None,
-               every_hours: float = 24, max_concurrency: int = 2, delay_seconds: float = 1.0) -> ImportSource:
+               every_hours: float = 24, max_concurrency: int = 2, delay_seconds: float = 1.0,
+               actor=None) -> ImportSource:
+    """A new import source. With `actor` (staff on the web) it writes one audit row."""
     name = name.strip()
     if not name:
         raise SourceError(_l("Give the source a name."))
@@ -80,19 +84,55 @@ def add_source(name: str, url: str, kind: str, *, trusted: bool = False, mapping
                           max_concurrency=max(1, max_concurrency), delay_seconds=max(0.0, delay_seconds),
                           next_run_at=utcnow())
     db.session.add(source)
+    if actor is not None:
+        db.session.flush()
+        _audit(actor, "add_source", source, after="trusted" if trusted else "reviewed", reason=name)
     db.session.commit()
     return source
 
 
-def set_enabled(name: str, enabled: bool) -> ImportSource:
+def _audit(actor, action: str, source: ImportSource, *, before: str | None = None, after: str | None = None,
+           reason: str | None = None) -> None:
+    from portal.moderation.services import audit
+
+    audit(actor, action, "import_source", source.id, before=before, after=after, reason=reason)
+
+
+def set_enabled(name: str, enabled: bool, actor=None) -> ImportSource:
     source = db.session.scalar(select(ImportSource).where(ImportSource.name == name))
     if source is None:
         raise SourceError(_l("No source with this name."))
+    before = "enabled" if source.enabled else "disabled"
     source.enabled = enabled
     if enabled:
         source.next_run_at = utcnow()
+    if actor is not None:
+        _audit(actor, "enable_source" if enabled else "disable_source", source, before=before,
+               after="enabled" if enabled else "disabled")
     db.session.commit()
     return source
+
+
+def run_soon(source_id: int, actor) -> ImportSource:
+    """Staff: due at once; the next scheduled `flask import` takes it. One audit row."""
+    source = db.session.get(ImportSource, source_id)
+    if source is None:
+        raise SourceError(_l("No source with this name."))
+    source.next_run_at = utcnow()
+    _audit(actor, "run_source_soon", source)
+    db.session.commit()
+    return source
+
+
+def upload_csv(source_id: int, data: bytes, fetcher: Fetcher, actor, filename: str | None = None) -> ImportRun | None:
+    """Staff: import an uploaded CSV file now. One audit row for the upload (None: the source is busy,
+    nothing was done)."""
+    run = run_source(source_id, fetcher, upload=data)
+    if run is not None:
+        source = db.session.get(ImportSource, source_id)
+        _audit(actor, "upload_csv", source, after=f"run {run.id}", reason=(filename or "")[:200] or None)
+        db.session.commit()
+    return run
 
 
 def due_sources(now: datetime | None = None) -> list[ImportSource]:
@@ -390,12 +430,13 @@ class Prepared:
     external_id: str
     valid_through: object
     values: dict
+    flags: list = field(default_factory=list)  # moderation.flags.Flag: red flags hold publication
 
 
 def prepare(item: RawItem, digest: str, *, locked: bool, source_id: int, now: datetime,
-            ref: Reference) -> Prepared | Skip:
-    """Normalise, locate, classify and index one item. Pure (given the taxonomy and the reference
-    labels), so that large imports can spread it over processes."""
+            ref: Reference, minimum_wages: dict[str, int] | None = None) -> Prepared | Skip:
+    """Normalise, locate, classify, index and red-flag one item. Pure (given the taxonomy, the
+    reference labels and the minimum wages), so that large imports can spread it over processes."""
     normalised = normalise(item)
     if isinstance(normalised, Skip):
         return normalised
@@ -413,26 +454,31 @@ def prepare(item: RawItem, digest: str, *, locked: bool, source_id: int, now: da
     values = _posting_values(normalised, source_id, cls, now)
     values["content_hash"] = digest
     values.update(derived_values(values, ref=ref))
-    return Prepared(normalised.external_id, normalised.valid_through, values)
+    flags = red_flags(import_facts(values, minimum_wages or {}))
+    return Prepared(normalised.external_id, normalised.valid_through, values, flags)
 
 
 # Large imports prepare items in worker processes (forked: they inherit the taxonomy and labels).
 PARALLEL_THRESHOLD = 2000
 _worker_ref: Reference | None = None
+_worker_wages: dict[str, int] | None = None
 
 
 def _prepare_chunk(jobs: list[tuple[RawItem, str, bool, int, datetime]]) -> list[Prepared | Skip]:
-    return [prepare(item, digest, locked=locked, source_id=source_id, now=now, ref=_worker_ref)
+    return [prepare(item, digest, locked=locked, source_id=source_id, now=now, ref=_worker_ref,
+                    minimum_wages=_worker_wages)
             for item, digest, locked, source_id, now in jobs]
 
 
-def _prepare_all(jobs: list[tuple[RawItem, str, bool, int, datetime]], ref: Reference) -> list[Prepared | Skip]:
-    global _worker_ref  # noqa: PLW0603 - read by forked workers
+def _prepare_all(jobs: list[tuple[RawItem, str, bool, int, datetime]], ref: Reference,
+                 minimum_wages: dict[str, int] | None = None) -> list[Prepared | Skip]:
+    global _worker_ref, _worker_wages  # noqa: PLW0603 - read by forked workers
     workers = os.cpu_count() or 1
     if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
-        return [prepare(item, digest, locked=locked, source_id=source_id, now=now, ref=ref)
+        return [prepare(item, digest, locked=locked, source_id=source_id, now=now, ref=ref,
+                        minimum_wages=minimum_wages)
                 for item, digest, locked, source_id, now in jobs]
-    _worker_ref = ref
+    _worker_ref, _worker_wages = ref, minimum_wages
     taxonomy()  # load before forking, once
     size = -(-len(jobs) // (workers * 4))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
@@ -441,6 +487,8 @@ def _prepare_all(jobs: list[tuple[RawItem, str, bool, int, datetime]], ref: Refe
 
 
 def store(source: ImportSource, run: ImportRun, collected: Collected, now: datetime) -> None:
+    from portal.moderation.services import minimum_wages_on
+
     existing = {
         row.external_id: row for row in db.session.execute(
             select(Posting.id, Posting.external_id, Posting.content_hash, Posting.status,
@@ -462,7 +510,10 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
             run.unchanged += 1
             continue
         jobs.append((item, digest, bool(known is not None and known.classification_locked), source.id, now))
-    for result in _prepare_all(jobs, reference()):
+    # Red flags: a flagged posting is never published automatically, even from a trusted source.
+    flagged_before = _flagged_codes(source.id)
+    flags_by_id: dict[str, list] = {}
+    for result in _prepare_all(jobs, reference(), minimum_wages_on(now.date())):
         if isinstance(result, Skip):
             skips.append(result)
             continue
@@ -477,28 +528,36 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
         seen.add(result.external_id)
         values = result.values
         values["sector_code"] = values.get("sector_code") or (known.sector_code if known else "other")
+        flags_by_id[result.external_id] = result.flags
+        publish = source.trusted and not holds_publication(result.flags)
         if known is None:
-            values.update(status=PostingStatus.PUBLISHED if source.trusted else PostingStatus.SUBMITTED,
-                          created_at=now, published_at=now if source.trusted else None)
+            values.update(status=PostingStatus.PUBLISHED if publish else PostingStatus.SUBMITTED,
+                          created_at=now, published_at=now if publish else None)
             inserts.append(values)
         else:
             if expired:
                 values["status"] = PostingStatus.EXPIRED
             elif known.status in (PostingStatus.CLOSED, PostingStatus.EXPIRED):
-                values["status"] = PostingStatus.PUBLISHED if source.trusted else PostingStatus.SUBMITTED
+                values["status"] = PostingStatus.PUBLISHED if publish else PostingStatus.SUBMITTED
+            elif known.status == PostingStatus.PUBLISHED and {f.code for f in result.flags} - flagged_before.get(
+                    known.id, set()):
+                values["status"] = PostingStatus.SUBMITTED  # the new text raises a new flag: staff look again
             values["id"] = known.id
             updates.append(values)
 
     if inserts:
         # Core executemany: the ORM's bulk path would fetch keys row by row, and nothing needs them.
         db.session.execute(Posting.__table__.insert(), _with_defaults(inserts))
+    updated_posting_ids = [values["id"] for values in updates]
     if updates:
         for values in updates:  # rows differ in which columns they set; per-row UPDATE by primary key
             posting_id = values.pop("id")
             db.session.execute(update(Posting).where(Posting.id == posting_id).values(**values)
                                .execution_options(synchronize_session=False))
     run.new, run.updated = len(inserts), len(updates)
-    _link_duplicates(source, [v["fingerprint"] for v in inserts + updates if v.get("fingerprint")])
+    updated_ids = {v["external_id"]: posting_id for v, posting_id in zip(updates, updated_posting_ids)}
+    linked = _link_duplicates(source, [v["fingerprint"] for v in inserts + updates if v.get("fingerprint")])
+    _store_flags(source, flags_by_id, updated_ids, linked, now)
 
     if collected.complete:
         gone = [row.id for external_id, row in existing.items()
@@ -526,10 +585,12 @@ def _with_defaults(rows: list[dict]) -> list[dict]:
     return [{**{name: None for name in columns}, **defaults, **row} for row in rows]
 
 
-def _link_duplicates(source: ImportSource, prints: list[str]) -> None:
-    """A posting whose fingerprint matches an older posting from elsewhere points at that one."""
+def _link_duplicates(source: ImportSource, prints: list[str]) -> list[int]:
+    """A posting whose fingerprint matches an older posting from elsewhere points at that one.
+    Returns the ids of the postings linked now."""
+    linked: list[int] = []
     if not prints:
-        return
+        return linked
     for chunk_start in range(0, len(prints), 500):
         chunk = prints[chunk_start:chunk_start + 500]
         rows = db.session.execute(
@@ -544,6 +605,50 @@ def _link_duplicates(source: ImportSource, prints: list[str]) -> None:
             elif source_id != first[fp][1] and source_id == source.id:
                 db.session.execute(update(Posting).where(Posting.id == posting_id)
                                    .values(duplicate_of_id=first[fp][0]).execution_options(synchronize_session=False))
+                linked.append(posting_id)
+    return linked
+
+
+def _flagged_codes(source_id: int) -> dict[int, set[str]]:
+    """The flag codes kept for this source's flagged postings."""
+    from portal.moderation.models import PostingFlags
+
+    rows = db.session.execute(select(PostingFlags.posting_id, PostingFlags.codes)
+                              .join(Posting, Posting.id == PostingFlags.posting_id)
+                              .where(Posting.import_source_id == source_id))
+    return {posting_id: set(filter(None, codes.split(","))) for posting_id, codes in rows}
+
+
+def _store_flags(source: ImportSource, flags_by_id: dict[str, list], updated_ids: dict[str, int],
+                 linked: list[int], now: datetime) -> None:
+    """Keep the red flags of the postings stored in this run (only flagged postings get a row).
+    A posting just linked as a duplicate gets `likely_duplicate` and is not published automatically."""
+    from portal.moderation.models import PostingFlags
+    from portal.moderation.services import flag_row
+
+    wanted = [external_id for external_id, flags in flags_by_id.items() if flags and external_id not in updated_ids]
+    ids = dict(updated_ids)
+    for start in range(0, len(wanted), 500):
+        ids.update((external_id, posting_id) for posting_id, external_id in db.session.execute(
+            select(Posting.id, Posting.external_id).where(Posting.import_source_id == source.id,
+                                                          Posting.external_id.in_(wanted[start:start + 500]))))
+    by_posting = {ids[external_id]: flags for external_id, flags in flags_by_id.items() if external_id in ids}
+    if linked:
+        for posting_id, external_id in db.session.execute(select(Posting.id, Posting.external_id)
+                                                          .where(Posting.id.in_(linked))):
+            flags = list(flags_by_id.get(external_id, []))
+            if not any(flag.code == "likely_duplicate" for flag in flags):
+                flags.append(Flag("likely_duplicate", SEVERITY["likely_duplicate"], {}))
+            by_posting[posting_id] = flags
+        db.session.execute(update(Posting).where(Posting.id.in_(linked), Posting.status == PostingStatus.PUBLISHED)
+                           .values(status=PostingStatus.SUBMITTED, published_at=None, updated_at=now)
+                           .execution_options(synchronize_session=False))
+    stale = list(set(updated_ids.values()) | set(linked))
+    for start in range(0, len(stale), 500):
+        db.session.execute(PostingFlags.__table__.delete().where(PostingFlags.posting_id.in_(stale[start:start + 500])))
+    rows = [flag_row(posting_id, flags, now) for posting_id, flags in by_posting.items() if flags]
+    if rows:
+        db.session.execute(PostingFlags.__table__.insert(), rows)
 
 
 def _remember_pages(source: ImportSource, collected: Collected) -> None:

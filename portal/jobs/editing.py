@@ -91,8 +91,17 @@ def create_draft(actor: User, values: dict) -> Posting:
     posting = Posting(organisation=actor.organisation, source=Source.RECRUITER)
     apply_values(posting, values)
     db.session.add(posting)
+    db.session.flush()
+    _update_flags(posting)
     db.session.commit()
     return posting
+
+
+def _update_flags(posting: Posting) -> None:
+    """Red flags on every save (moderation keeps them; staff see them when it is submitted)."""
+    from portal.moderation.services import update_flags
+
+    update_flags(posting)
 
 
 def save(posting_id: int, actor: User, values: dict) -> Posting:
@@ -103,6 +112,7 @@ def save(posting_id: int, actor: User, values: dict) -> Posting:
         raise EditError(_l("No such posting."))
     if posting.status in workflow.EDITABLE:
         apply_values(posting, values)
+        _update_flags(posting)
     elif posting.status in workflow.EDITABLE_AS_REVISION:
         revision = _revision(posting.id)
         if revision is None:
@@ -130,6 +140,8 @@ def duplicate(posting_id: int, actor: User) -> Posting:
     copy = Posting(organisation=posting.organisation, source=Source.RECRUITER)
     apply_values(copy, values)
     db.session.add(copy)
+    db.session.flush()
+    _update_flags(copy)
     db.session.commit()
     return copy
 

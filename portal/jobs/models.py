@@ -157,7 +157,7 @@ class Posting(db.Model):
     classification_locked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     # Search tokens for both languages (see jobs.textindex); SQLite indexes them with FTS5,
-    # PostgreSQL with a GIN index on to_tsvector('simple', search_tokens).
+    # PostgreSQL through the posting_terms table and its GIN index (portal/jobs/search_index.py).
     search_tokens: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     status: Mapped[str] = mapped_column(String(20), default=PostingStatus.DRAFT)

@@ -22,13 +22,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal_column, select
 
 from portal.extensions import db
 from portal.jobs.models import Posting, VISA_CODES
 from portal.timeutil import as_utc
 
-FULL_RELOAD_SECONDS = 120
+FULL_RELOAD_SECONDS = 600
 NO_DATE = np.iinfo(np.int32).max  # valid_through missing: open-ended, and last when sorting by closing date
 
 
@@ -51,25 +51,40 @@ class Vocabulary:
 
 
 def _columns():
-    # Listed = would be public if still open; the date is checked per request against today.
+    """What the snapshot reads of a posting, converted to plain integers by the database: a hundred
+    thousand rows arrive as tuples of ints and short strings, with no per-value conversion in Python."""
     from portal.jobs.search import listed_condition
 
+    if db.engine.dialect.name == "sqlite":
+        # Dates are stored as text: the day number as Python's date.toordinal() counts it, and the
+        # microseconds since 1970 from "YYYY-MM-DD HH:MM:SS.ffffff".
+        day = literal_column("CAST(julianday(postings.valid_through) - 1721424.5 AS INTEGER)")
+        micros = literal_column("CAST(strftime('%s', postings.published_at) AS INTEGER) * 1000000"
+                                " + CAST(substr(postings.published_at, 21, 6) AS INTEGER)")
+    else:
+        day = literal_column("(postings.valid_through - DATE '0001-01-01') + 1")
+        micros = literal_column("CAST(EXTRACT(EPOCH FROM postings.published_at) * 1000000 AS BIGINT)")
+
+    def flag(condition):
+        return case((condition, 1), else_=0)
+
+    visa_bits = sum(flag(getattr(Posting, f"visa_{code}").is_(True)) * (1 << offset)
+                    for offset, code in enumerate(VISA_CODES))
     return (
         Posting.id,
-        case((listed_condition(), True), else_=False).label("listed"),
-        Posting.valid_through, Posting.published_at, Posting.monthly_jpy,
+        flag(listed_condition()),  # would be public if still open; the date is checked per request
+        func.coalesce(day, NO_DATE), func.coalesce(micros, 0), func.coalesce(Posting.monthly_jpy, -1),
         Posting.sector_code, Posting.prefecture_code, Posting.japanese_level, Posting.employment_type,
-        *(getattr(Posting, f"visa_{code}") for code in VISA_CODES),
-        Posting.support_housing, Posting.occupation_code, Posting.updated_at,
+        visa_bits, flag(Posting.support_housing.is_(True)), Posting.occupation_code,
     )
 
 
-def _day(value: date | None) -> int:
-    return value.toordinal() if value else NO_DATE
-
-
-def _micros(value: datetime | None) -> int:
-    return int(as_utc(value).timestamp() * 1_000_000) if value else 0
+def _read(*conditions) -> list[tuple]:
+    result = db.session.connection().execute(select(*_columns()).where(*conditions))
+    try:
+        return result.cursor.fetchall()  # plain tuples: no Row objects for a hundred thousand rows
+    finally:
+        result.close()
 
 
 @dataclass(frozen=True)
@@ -86,30 +101,28 @@ COLUMNS = ("ids", "listed", "valid_through", "published", "monthly", "sector", "
 
 
 def _arrays(vocab: Vocabularies, rows: list) -> dict[str, np.ndarray]:
-    """Rows of _columns() (without updated_at) as one array per attribute, in the rows' order."""
-    n = len(rows)
+    """Rows of _columns() as one array per attribute, in the rows' order."""
+    if not rows:
+        columns = [()] * 12
+    else:
+        columns = list(zip(*rows))
 
-    def column(index, dtype, convert=lambda v: v):
-        return np.fromiter((convert(r[index]) for r in rows), dtype=dtype, count=n)
+    def ints(index, dtype):
+        return np.array(columns[index], dtype=dtype)
 
-    first_visa = 9
-    visa = np.zeros(n, dtype=np.uint8)
-    for offset in range(len(VISA_CODES)):
-        visa |= column(first_visa + offset, bool, bool).astype(np.uint8) << offset
-    after_visa = first_visa + len(VISA_CODES)
     return {
-        "ids": column(0, np.int64),
-        "listed": column(1, bool, bool),
-        "valid_through": column(2, np.int32, _day),
-        "published": column(3, np.int64, _micros),
-        "monthly": column(4, np.int64, lambda v: -1 if v is None else v),
-        "sector": vocab.sectors.positions([r[5] for r in rows]),
-        "prefecture": vocab.prefectures.positions([r[6] for r in rows]),
-        "level": vocab.levels.positions([r[7] for r in rows]),
-        "employment": vocab.employment_types.positions([r[8] for r in rows]),
-        "visa": visa,
-        "housing": column(after_visa, bool, bool),
-        "occupation": vocab.occupations.positions([r[after_visa + 1] for r in rows]),
+        "ids": ints(0, np.int64),
+        "listed": ints(1, bool),
+        "valid_through": ints(2, np.int32),
+        "published": ints(3, np.int64),
+        "monthly": ints(4, np.int64),
+        "sector": vocab.sectors.positions(columns[5]),
+        "prefecture": vocab.prefectures.positions(columns[6]),
+        "level": vocab.levels.positions(columns[7]),
+        "employment": vocab.employment_types.positions(columns[8]),
+        "visa": ints(9, np.uint8),
+        "housing": ints(10, bool),
+        "occupation": vocab.occupations.positions(columns[11]),
     }
 
 
@@ -211,14 +224,12 @@ def current() -> Snapshot:
             return snapshot
         if (snapshot is None or newest is None or snapshot.newest_update is None
                 or as_utc(newest) < as_utc(snapshot.newest_update) or now - snapshot.built_at >= FULL_RELOAD_SECONDS):
-            rows = db.session.connection().execute(select(*_columns())).all()
-            snapshot = Snapshot.from_rows(_vocabularies(), rows, now, newest)
+            snapshot = Snapshot.from_rows(_vocabularies(), _read(), now, newest)
         else:
             # Rows updated at or after the last newest timestamp seen (rows of that same instant may
             # not have been committed when it was read).
             since = snapshot.newest_update - timedelta(seconds=1)
-            changed = db.session.connection().execute(select(*_columns()).where(Posting.updated_at >= since)).all()
-            snapshot = snapshot.with_rows(changed, newest)
+            snapshot = snapshot.with_rows(_read(Posting.updated_at >= since), newest)
         _snapshots[key] = snapshot
         return snapshot
 

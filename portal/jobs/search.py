@@ -173,11 +173,18 @@ def organisation_visible_condition():
     return or_(Posting.organisation_id.is_(None), Posting.organisation_id.in_(visible))
 
 
+def not_hidden_condition():
+    """Not hidden by open reports (moderation: three open reports hide a posting until staff decide)."""
+    from portal.moderation.models import hidden_by_reports
+
+    return Posting.id.not_in(hidden_by_reports())
+
+
 def listed_condition():
-    """Published, not a duplicate of another posting, from an organisation that may be shown:
-    public until its closing date."""
+    """Published, not a duplicate of another posting, from an organisation that may be shown, not
+    hidden by reports: public until its closing date."""
     return and_(Posting.status == PostingStatus.PUBLISHED, Posting.duplicate_of_id.is_(None),
-                organisation_visible_condition())
+                organisation_visible_condition(), not_hidden_condition())
 
 
 def public_condition():
@@ -203,7 +210,7 @@ def keyword_ids(q: str, generation: object = None) -> np.ndarray | None:
     if not terms:
         return None
     key = (str(db.engine.url), generation, repr(terms))
-    cached = _keyword_cache.get(key) if generation is not None else None
+    cached = _keyword_cache.get(key) if generation is not None and KEYWORD_CACHE_SIZE else None
     if cached is not None:
         _keyword_cache.move_to_end(key)
         return cached
@@ -220,9 +227,8 @@ def _matching_ids(terms) -> np.ndarray:
         sql = "SELECT group_concat(rowid) FROM postings_fts WHERE postings_fts MATCH :match"
         values = {"match": fts5_query(terms)}
     else:
-        # Written out so that it is the same expression as the GIN index (ix_postings_search).
-        sql = ("SELECT string_agg(id::text, ',') FROM postings "
-               "WHERE to_tsvector('simple', postings.search_tokens) @@ to_tsquery('simple', :tsq)")
+        # Through the GIN index of posting_terms, always (portal/jobs/search_index.py).
+        sql = "SELECT posting_ids_matching(to_tsquery('simple', :tsq))"
         values = {"tsq": tsquery(terms)}
     joined = db.session.execute(text(sql), values).scalar()
     if not joined:

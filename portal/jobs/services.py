@@ -19,11 +19,11 @@ VIEWABLE = (PostingStatus.PUBLISHED, PostingStatus.CLOSED, PostingStatus.EXPIRED
 
 
 def get_viewable_posting(posting_id: int) -> Posting | None:
-    from portal.jobs.search import organisation_visible_condition
+    from portal.jobs.search import not_hidden_condition, organisation_visible_condition
 
     return db.session.scalar(
         select(Posting).where(Posting.id == posting_id, Posting.status.in_(VIEWABLE),
-                              organisation_visible_condition())
+                              organisation_visible_condition(), not_hidden_condition())
         .options(selectinload(Posting.organisation))
     )
 
@@ -112,7 +112,7 @@ class ClassificationError(Exception):
         self.message = message
 
 
-def correct_classification(posting_id: int, sector: str, occupation: str | None) -> Posting:
+def correct_classification(posting_id: int, sector: str, occupation: str | None, actor=None) -> Posting:
     """Staff's sector/occupation for a posting. It is locked: later imports do not change it."""
     from flask_babel import lazy_gettext as _l
 
@@ -124,9 +124,15 @@ def correct_classification(posting_id: int, sector: str, occupation: str | None)
         raise ClassificationError(_l("No such posting."))
     if sector not in ref.sectors or (occupation and occupation not in ref.occupations):
         raise ClassificationError(_l("Choose a field from the list."))
+    before = " ".join(filter(None, (posting.sector_code, posting.occupation_code)))[:40] or None
     posting.sector_code = sector
     posting.occupation_code = occupation
     posting.classification_locked = True
     posting.classification_confidence = 1.0
+    if actor is not None:
+        from portal.moderation.services import audit
+
+        audit(actor, "correct_classification", "posting", posting.id, before=before,
+              after=" ".join(filter(None, (sector, occupation)))[:40])
     db.session.commit()
     return posting

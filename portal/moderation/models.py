@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, Select, String, Text, event, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
@@ -77,3 +77,56 @@ class PostingRevision(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PostingFlags(db.Model):
+    """A posting's red flags (moderation.flags), as last computed: on every save, submit and import,
+    and for all postings when a register they depend on changes. A posting without a row has none.
+
+    A table of its own rather than columns of `postings` (whose SQLite FTS triggers do not survive
+    a batch ALTER)."""
+
+    __tablename__ = "posting_flags"
+    __table_args__ = (Index("ix_posting_flags_rank", "risk_rank"),)
+
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
+    flags: Mapped[list] = mapped_column(JSON, default=list)  # [Flag.to_dict()]
+    codes: Mapped[str] = mapped_column(String(500), default="")  # ",fee_words,deposit_words," for filtering
+    risk: Mapped[str] = mapped_column(String(10), default="none")  # flags.risk_level
+    risk_rank: Mapped[int] = mapped_column(Integer, default=0)  # none 0, low 1, medium 2, high 3: queue order
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReportStatus:
+    OPEN = "open"
+    DISMISSED = "dismissed"  # staff found nothing wrong
+    UPHELD = "upheld"  # staff removed the posting
+
+
+class JobReport(db.Model):
+    """Someone (anyone, signed in or not) reported a public posting. The reporter's identity and
+    contact are for staff only: nothing of them reaches the recruiter."""
+
+    __tablename__ = "job_reports"
+    __table_args__ = (Index("ix_job_reports_posting_status", "posting_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(30))
+    details: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(254))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20), default=ReportStatus.OPEN, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+
+HIDE_AFTER_REPORTS = 3  # open reports that hide a posting from the public until staff decide
+
+
+def hidden_by_reports() -> Select:
+    """Ids of the postings with HIDE_AFTER_REPORTS or more open reports (not public until reviewed)."""
+    return (select(JobReport.posting_id).where(JobReport.status == ReportStatus.OPEN)
+            .group_by(JobReport.posting_id).having(func.count() >= HIDE_AFTER_REPORTS))

@@ -21,6 +21,7 @@ class PostingState(enum.StrEnum):
     REJECTED = "rejected"
     CLOSED = "closed"
     EXPIRED = "expired"
+    REMOVED = "removed"  # taken down by staff (reported, fraudulent, spam); never shown again
 
 
 class Actor(enum.StrEnum):
@@ -38,6 +39,8 @@ class Action(enum.StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     EXPIRE = "expire"
+    REMOVE = "remove"  # staff take down a published (or closed) posting, with a reason
+    MARK_SPAM = "mark_spam"  # staff discard a submitted posting as spam (the recruiter is not told why)
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,12 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.CLOSE: Transition(frozenset({S.PUBLISHED}), S.CLOSED, frozenset({Actor.RECRUITER, Actor.STAFF})),
     Action.REOPEN: Transition(frozenset({S.CLOSED}), S.PUBLISHED, frozenset({Actor.RECRUITER, Actor.STAFF})),
     Action.EXPIRE: Transition(frozenset({S.PUBLISHED, S.CLOSED}), S.EXPIRED, frozenset({Actor.SYSTEM})),
+    Action.REMOVE: Transition(frozenset({S.PUBLISHED, S.CLOSED}), S.REMOVED, frozenset({Actor.STAFF})),
+    Action.MARK_SPAM: Transition(frozenset({S.SUBMITTED}), S.REMOVED, frozenset({Actor.STAFF})),
 }
 
 # Actions that need a written reason (shown to the recruiter).
-NEEDS_REASON = frozenset({Action.REQUEST_CHANGES, Action.REJECT})
+NEEDS_REASON = frozenset({Action.REQUEST_CHANGES, Action.REJECT, Action.REMOVE})
 # States in which the recruiter edits the posting itself; a published one is edited as a pending revision.
 EDITABLE = frozenset({S.DRAFT, S.CHANGES_REQUESTED})
 EDITABLE_AS_REVISION = frozenset({S.PUBLISHED})
@@ -68,7 +73,8 @@ EDITABLE_AS_REVISION = frozenset({S.PUBLISHED})
 
 class TransitionError(Exception):
     """A refused transition. `code` is one of: not_allowed_from_state, not_allowed_for_actor,
-    organisation_not_verified, past_closing_date, reason_required, incomplete."""
+    organisation_not_verified, past_closing_date, reason_required, incomplete,
+    override_reason_required."""
 
     def __init__(self, code: str, action: Action, state: str):
         super().__init__(f"{action} from {state}: {code}")
@@ -86,6 +92,9 @@ class Context:
     today: date | None = None
     reason: str | None = None
     complete: bool = True  # at least one language has a title and a description
+    # The posting's red flags are high-risk (moderation.flags.needs_override_reason): staff may
+    # approve it only with a written override reason, kept in the audit row.
+    needs_override: bool = False
 
 
 def allowed_actions(state: str, actor: Actor) -> list[Action]:
@@ -102,6 +111,8 @@ def check(state: str, action: Action, actor: Actor, context: Context = Context()
         raise TransitionError("not_allowed_from_state", action, state)
     if action in NEEDS_REASON and not (context.reason or "").strip():
         raise TransitionError("reason_required", action, state)
+    if action == Action.APPROVE and context.needs_override and not (context.reason or "").strip():
+        raise TransitionError("override_reason_required", action, state)
     if action == Action.SUBMIT and not context.complete:
         raise TransitionError("incomplete", action, state)
     if transition.target == S.PUBLISHED:

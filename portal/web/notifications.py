@@ -15,6 +15,9 @@ require_login(bp)
 
 def _link(notification) -> str | None:
     if notification.application_id is None:
+        posting_id = (notification.params or {}).get("posting_id")
+        if posting_id and current_user.role == "recruiter":  # a moderation decision on a posting
+            return url_for("recruiter.posting", posting_id=posting_id)
         return None
     if current_user.role == "seeker":
         return url_for("seeker.application", application_id=notification.application_id)

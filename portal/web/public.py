@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.i18n import current_language
 from portal.jobs import services
 from portal.jobs.models import Posting
@@ -87,12 +87,17 @@ def job(posting_id: int):
         application_box = apply_box(posting)
     texts = {field: posting.text(field, lang) for field in
              ("title", "description", "requirements", "working_hours", "days_off", "city")}
+    from portal.web.guide import job_guidance  # issue 8: checklist, take-home pay, glossary terms marked
+
+    guidance = job_guidance(posting, lang, match_result, description_html(texts["description"][0]),
+                            description_html(texts["requirements"][0]))
     return render_template(
         "public/job.html",
         posting=posting,
         texts=texts,
-        description=Markup(description_html(texts["description"][0])),
-        requirements=Markup(description_html(texts["requirements"][0])),
+        description=guidance.description,
+        requirements=guidance.requirements_html,
+        guidance=guidance,
         is_open=is_open,
         pay=services.pay_facts(posting),
         ref=ref,
@@ -146,3 +151,44 @@ def unsubscribe(token: str):
             abort(404)
         done = True
     return render_template("public/unsubscribe.html", form=form, done=done)
+
+
+# ---- "Report this job" (moderation, issue 7) ----------------------------------------------------
+
+@bp.context_processor
+def _report_form():
+    from portal.moderation.forms import ReportForm
+
+    return {"new_report_form": lambda: ReportForm(formdata=None)}
+
+
+def _report_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["REPORT_LIMIT_PER_IP"]
+
+
+@bp.route("/jobs/<int:posting_id>/report", methods=["GET", "POST"])
+@limiter.limit(_report_limit, methods=["POST"])
+def report_job(posting_id: int):
+    """Anyone may report a public posting; staff see the report (and who sent it), the recruiter never."""
+    from flask import flash, redirect
+    from flask_babel import gettext as _
+
+    from portal.moderation import services as moderation
+    from portal.moderation.forms import ReportForm
+
+    posting = db.session.scalar(select(Posting).where(Posting.id == posting_id, public_condition()))
+    if posting is None:
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        try:
+            moderation.report_posting(posting.id, form.reason.data, form.details.data, form.contact.data,
+                                      current_user if current_user.is_authenticated else None)
+        except moderation.ReportError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("Thank you. The portal's staff will look at this job."), "success")
+            return redirect(url_for(".job", posting_id=posting.id))
+    return render_template("public/report.html", posting=posting, form=form), (400 if form.errors else 200)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields import SelectChoice
 
@@ -18,6 +19,11 @@ guard_area(bp, "staff")
 
 @bp.get("/")
 def dashboard():
+    """Counts and pictures (server-rendered SVG with a table alternative each; no script)."""
+    from portal.insights import charts, services as insights
+
+    lang = current_language()
+    ref = reference()
     users_by_role = dict(db.session.execute(select(User.role, func.count()).group_by(User.role)).all())
     postings_by_status = dict(
         db.session.execute(select(Posting.status, func.count()).group_by(Posting.status)).all()
@@ -25,11 +31,37 @@ def dashboard():
     organisations_by_status = dict(
         db.session.execute(select(Organisation.status, func.count()).group_by(Organisation.status)).all()
     )
+    by_sector = insights.published_by(Posting.sector_code)
+    sector_chart = charts.bar_chart([(code, ref.sectors[code].name(lang) if code in ref.sectors else code, count)
+                                     for code, count in by_sector.items()])
+    by_prefecture = insights.published_by(Posting.prefecture_code)
+    prefecture_names = {code: label.name(lang) for code, label in ref.prefectures.items()}
+    tiles = charts.tile_map(by_prefecture, prefecture_names)
+    flags = insights.flags_by_week()
+    flag_chart = None
+    if flags is not None and flags[1]:
+        from portal.moderation.labels import FLAG_NAMES
+
+        weeks, series = flags
+        lines, top = charts.line_chart([w.isoformat() for w in weeks],
+                                       {code: (str(FLAG_NAMES.get(code, code)), values)
+                                        for code, values in series.items()})
+        flag_chart = {"weeks": weeks, "lines": lines, "top": top}
     return render_template(
         "staff/dashboard.html",
         users_by_role=users_by_role,
         postings_by_status=postings_by_status,
         organisations_by_status=organisations_by_status,
+        sector_chart=sector_chart,
+        tiles=tiles,
+        tile_legend=charts.legend(max(by_prefecture.values(), default=0)),
+        published_total=sum(by_sector.values()),
+        backlog=insights.backlog(),
+        sources=insights.source_health(),
+        flags_available=flags is not None,
+        flag_chart=flag_chart,
+        palette=("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+                 "#17becf", "#ff7f0e"),
     )
 
 
@@ -72,7 +104,7 @@ def add_source():
             try:
                 add(form.name.data, form.url.data or "", form.kind.data, trusted=form.trusted.data, mapping=mapping,
                     every_hours=form.every_hours.data, max_concurrency=form.max_concurrency.data,
-                    delay_seconds=form.delay_seconds.data or 0)
+                    delay_seconds=form.delay_seconds.data or 0, actor=current_user)
             except SourceError as error:
                 form.name.errors.append(str(error.message))
             else:
@@ -103,7 +135,7 @@ def toggle_source(source_id: int):
 
     item = db.get_or_404(ImportSource, source_id)
     if ActionForm().validate_on_submit():
-        set_enabled(item.name, not item.enabled)
+        set_enabled(item.name, not item.enabled, actor=current_user)
         flash(_("The source is now enabled.") if item.enabled else _("The source is now disabled."), "success")
     return redirect(url_for(".source", source_id=source_id))
 
@@ -113,12 +145,11 @@ def run_source_soon(source_id: int):
     """Due at once: the next `flask import` (cron) takes it. Imports do not run inside web requests."""
     from portal.feeds.forms import ActionForm
     from portal.feeds.models import ImportSource
-    from portal.timeutil import utcnow
+    from portal.feeds.services import run_soon
 
     item = db.get_or_404(ImportSource, source_id)
     if ActionForm().validate_on_submit():
-        item.next_run_at = utcnow()
-        db.session.commit()
+        run_soon(item.id, current_user)
         flash(_("The source will be imported at the next scheduled run."), "success")
     return redirect(url_for(".source", source_id=source_id))
 
@@ -128,14 +159,15 @@ def upload_csv(source_id: int):
     from portal.feeds.forms import KIND_NAMES, ActionForm, UploadForm
     from portal.feeds.http import fetcher_from_config
     from portal.feeds.models import ImportRun, ImportSource
-    from portal.feeds.services import run_source
+    from portal.feeds.services import upload_csv as upload
 
     item = db.get_or_404(ImportSource, source_id)
     form = UploadForm()
     if item.kind != "csv":
         abort(404)
     if form.validate_on_submit():
-        run = run_source(item.id, fetcher_from_config(current_app.config), upload=form.file.data.read())
+        run = upload(item.id, form.file.data.read(), fetcher_from_config(current_app.config), current_user,
+                     filename=form.file.data.filename)
         if run is None:
             flash(_("Another import of this source is running. Try again in a minute."), "error")
         else:
@@ -184,7 +216,7 @@ def correct_classification(posting_id: int):
         SelectChoice(code, f"{code} {label.name(current_language())}") for code, label in ref.occupations.items()]
     if form.validate_on_submit():
         try:
-            correct(posting_id, form.sector.data, form.occupation.data or None)
+            correct(posting_id, form.sector.data, form.occupation.data or None, actor=current_user)
         except ClassificationError as error:
             flash(str(error.message), "error")
         else:

@@ -4,7 +4,7 @@ calls one moderation service, which checks the state and writes the audit row.""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -18,9 +18,10 @@ from portal.feeds.forms import ActionForm
 from portal.jobs import editing
 from portal.jobs.models import Posting
 from portal.jobs.structured import description_html
+from portal.moderation import flags as flag_core
 from portal.moderation import services as moderation
-from portal.moderation.forms import CommentForm, ReasonForm
-from portal.moderation.labels import AUDIT_ACTION_NAMES
+from portal.moderation.forms import ApproveForm, CommentForm, DecisionForm, NoteForm, ReasonForm
+from portal.moderation.labels import AUDIT_ACTION_NAMES, FLAG_NAMES, REJECTION_REASONS, REPORT_REASONS, RISK_NAMES
 from portal.moderation.models import PostingRevision, RevisionStatus
 from portal.moderation.workflow import PostingState
 from portal.security import guard_area
@@ -58,11 +59,17 @@ def posting(posting_id: int):
     if revision is not None:
         pending = Posting(organisation=None)  # never added to the session
         editing.apply_values(pending, editing.values_for_editor(item))
+    flags = moderation.stored_flags(item.id)
     return render_template(
         "staff/review_posting.html", posting=item, revision=revision, pending=pending, ref=reference(),
         comments=moderation.comments(item.id), history=moderation.history("posting", item.id),
         reason_form=ReasonForm(formdata=None), comment_form=CommentForm(formdata=None),
         action_form=ActionForm(formdata=None), organisation=item.organisation,
+        flags=moderation.explain_flags(flags), risk=flag_core.risk_level(flags),
+        needs_override=flag_core.needs_override_reason(flags), approve_form=ApproveForm(formdata=None),
+        decision_form=DecisionForm(formdata=None), note_form=NoteForm(formdata=None),
+        reports=moderation.open_reports(item.id), flag_names=FLAG_NAMES, risk_names=RISK_NAMES,
+        report_reasons=REPORT_REASONS, rejection_reasons=REJECTION_REASONS,
     )
 
 
@@ -82,7 +89,16 @@ def _done(posting_id: int, call, message: str, needs_reason: bool = False):
 
 @bp.post("/postings/<int:posting_id>/approve")
 def approve_posting(posting_id: int):
-    return _done(posting_id, lambda: moderation.approve(posting_id, current_user), _("The posting is published."))
+    """Publish; a posting with high-risk red flags needs the override reason (kept in the audit row)."""
+    form = ApproveForm()
+    if form.validate_on_submit():
+        try:
+            moderation.approve(posting_id, current_user, form.override_reason.data)
+        except moderation.WorkflowError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("The posting is published."), "success")
+    return redirect(url_for(".posting", posting_id=posting_id))
 
 
 @bp.post("/postings/<int:posting_id>/request-changes")
@@ -93,8 +109,20 @@ def request_changes(posting_id: int):
 
 @bp.post("/postings/<int:posting_id>/reject")
 def reject_posting(posting_id: int):
-    return _done(posting_id, lambda reason: moderation.reject(posting_id, current_user, reason),
-                 _("The posting has been rejected."), needs_reason=True)
+    """A reason code from the list (its wording goes to the recruiter in their language) and a note;
+    a written reason alone (the older form) is accepted too."""
+    form = DecisionForm()
+    note = form.note.data or request.form.get("reason", "")
+    if not form.validate_on_submit() or not (form.reason_code.data or note.strip()):
+        flash(_("Choose a reason from the list."), "error")
+    else:
+        try:
+            moderation.reject(posting_id, current_user, note, form.reason_code.data or None)
+        except moderation.WorkflowError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("The posting has been rejected."), "success")
+    return redirect(url_for(".posting", posting_id=posting_id))
 
 
 @bp.post("/postings/<int:posting_id>/approve-edit")
@@ -119,45 +147,3 @@ def comment_posting(posting_id: int):
     else:
         flash(_("Write a message first."), "error")
     return redirect(url_for(".posting", posting_id=posting_id) + "#comments")
-
-
-@bp.get("/organisations/<int:organisation_id>")
-def organisation(organisation_id: int):
-    from portal.accounts.organisations import members
-
-    item = db.get_or_404(Organisation, organisation_id)
-    return render_template("staff/review_organisation.html", organisation=item, members=members(item.id),
-                           history=moderation.history("organisation", item.id),
-                           action_form=ActionForm(formdata=None), reason_form=ReasonForm(formdata=None))
-
-
-@bp.post("/organisations/<int:organisation_id>/verify")
-def verify_organisation(organisation_id: int):
-    db.get_or_404(Organisation, organisation_id)
-    if ActionForm().validate_on_submit():
-        try:
-            moderation.verify_organisation(organisation_id, current_user)
-        except moderation.WorkflowError as error:
-            flash(str(error.message), "error")
-        else:
-            flash(_("The organisation is verified."), "success")
-    return redirect(url_for(".organisation", organisation_id=organisation_id))
-
-
-@bp.post("/organisations/<int:organisation_id>/suspend")
-def suspend_organisation(organisation_id: int):
-    db.get_or_404(Organisation, organisation_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        flash(_("Please write a reason."), "error")
-    else:
-        try:
-            moderation.suspend_organisation(organisation_id, current_user, form.reason.data)
-        except moderation.WorkflowError as error:
-            flash(str(error.message), "error")
-        else:
-            flash(_("The organisation is suspended. Its postings are hidden from the public."), "success")
-    return redirect(url_for(".organisation", organisation_id=organisation_id))
-
-
-

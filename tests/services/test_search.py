@@ -270,3 +270,22 @@ def test_searching_while_another_process_writes(app, world, monkeypatch):
             _db.session.rollback()
         writer.rollback()
     assert found == {world["welder_ja"].id}
+
+
+def test_the_snapshot_reads_dates_as_python_counts_them(db):
+    """Day numbers and microseconds are computed by the database (SQL differs per database)."""
+    from datetime import datetime, timezone
+
+    from portal.jobs import posting_index
+
+    published = datetime(2026, 3, 9, 23, 59, 58, 123456, tzinfo=timezone.utc)
+    posting = make_posting(published_at=published, valid_through=today() + timedelta(days=400), monthly_jpy=None,
+                           salary_min=None, visa_ssw1=True, visa_engineer=True, support_housing=True)
+    open_ended = make_posting(valid_through=None)
+    snapshot = posting_index.current()
+    row = snapshot.rows_for([posting.id])[0]
+    assert snapshot.valid_through[row] == (today() + timedelta(days=400)).toordinal()
+    assert snapshot.published[row] == int(published.timestamp()) * 1_000_000 + 123456
+    assert snapshot.monthly[row] == -1 and snapshot.housing[row] and snapshot.listed[row]
+    assert snapshot.visa[row] == (1 << 0) | (1 << 3)  # ssw1 and engineer, in VISA_CODES order
+    assert snapshot.valid_through[snapshot.rows_for([open_ended.id])[0]] == posting_index.NO_DATE

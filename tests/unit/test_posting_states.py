@@ -24,13 +24,16 @@ ALLOWED = [
     (S.CLOSED, Action.REOPEN, Actor.STAFF, S.PUBLISHED),
     (S.PUBLISHED, Action.EXPIRE, Actor.SYSTEM, S.EXPIRED),
     (S.CLOSED, Action.EXPIRE, Actor.SYSTEM, S.EXPIRED),
+    (S.PUBLISHED, Action.REMOVE, Actor.STAFF, S.REMOVED),
+    (S.CLOSED, Action.REMOVE, Actor.STAFF, S.REMOVED),
+    (S.SUBMITTED, Action.MARK_SPAM, Actor.STAFF, S.REMOVED),
 ]
 
 
 def test_states_are_the_posting_statuses():
     assert PostingStatus is S
     assert {s.value for s in S} == {"draft", "submitted", "published", "changes_requested", "rejected", "closed",
-                                     "expired"}
+                                     "expired", "removed"}
 
 
 @pytest.mark.parametrize(("state", "action", "actor", "target"), ALLOWED)
@@ -101,7 +104,8 @@ def test_an_incomplete_posting_cannot_be_submitted():
 def test_allowed_actions_and_expiry():
     assert workflow.allowed_actions(S.PUBLISHED, Actor.RECRUITER) == [Action.CLOSE]
     assert set(workflow.allowed_actions(S.SUBMITTED, Actor.STAFF)) == {Action.APPROVE, Action.REQUEST_CHANGES,
-                                                                       Action.REJECT}
+                                                                       Action.REJECT, Action.MARK_SPAM}
+    assert set(workflow.allowed_actions(S.PUBLISHED, Actor.STAFF)) == {Action.REJECT, Action.CLOSE, Action.REMOVE}
     assert workflow.is_due_to_expire(S.PUBLISHED, date(2026, 11, 26), TODAY)
     assert not workflow.is_due_to_expire(S.PUBLISHED, TODAY, TODAY)
     assert not workflow.is_due_to_expire(S.DRAFT, date(2020, 1, 1), TODAY)
@@ -116,3 +120,17 @@ def test_the_core_is_pure():
                 for alias in node.names}
     imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     assert not imported & {"flask", "sqlalchemy", "flask_babel", "portal"}
+
+
+def test_high_risk_approval_needs_an_override_reason():
+    with pytest.raises(TransitionError) as error:
+        check(S.SUBMITTED, Action.APPROVE, Actor.STAFF, Context(needs_override=True, today=TODAY))
+    assert error.value.code == "override_reason_required"
+    assert check(S.SUBMITTED, Action.APPROVE, Actor.STAFF,
+                 Context(needs_override=True, reason="Fee is the dormitory rent.", today=TODAY)) == S.PUBLISHED
+
+
+def test_removing_needs_a_reason():
+    with pytest.raises(TransitionError) as error:
+        check(S.PUBLISHED, Action.REMOVE, Actor.STAFF, Context(today=TODAY))
+    assert error.value.code == "reason_required"

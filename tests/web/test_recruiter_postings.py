@@ -57,7 +57,7 @@ ORGANISATION = {"kind": "employer", "name_en": "Chubu Parts Co., Ltd.", "name_ja
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
-def test_the_whole_journey(client, db, lang):
+def test_the_whole_journey(app, client, db, lang):
     recruiter = register_recruiter(client, lang, f"aiko-{lang}@example.com")
     dashboard = client.get(f"/{lang}/recruiter/").get_data(as_text=True)
     assert f'href="/{lang}/recruiter/organisation/new"' in dashboard
@@ -110,6 +110,43 @@ def test_the_whole_journey(client, db, lang):
     assert _db.session.get(PostingView, posting.id).views == 2
     dashboard = client.get(f"/{lang}/recruiter/").get_data(as_text=True)
     assert TEXTS[lang]["title"] in dashboard and ">2<" in dashboard
+
+    # A seeker applies in the same language; the recruiter shortlists, interviews and offers.
+    from portal.applications.models import Application, DepartureStep
+    from tests.web.test_applications import PROFILE, apply, post, sign_in
+
+    seeker = make_user("seeker", locale=lang)
+    seeker_client = sign_in(app, seeker)
+    profile_page = f"/{lang}/seeker/profile"
+    assert post(seeker_client, profile_page, PROFILE, page=profile_page).status_code == 302
+    assert apply(seeker_client, posting.id, lang=lang, include_cv="").status_code == 302
+    application = _db.session.scalar(select(Application).where(Application.posting_id == posting.id))
+    applicant_page = f"/{lang}/recruiter/applications/{application.id}"
+    listing = client.get(f"/{lang}/recruiter/postings/{posting.id}/applicants").get_data(as_text=True)
+    assert applicant_page in listing
+    for state in ("shortlisted", "interview", "offered"):
+        assert post(client, f"{applicant_page}/status", {"state": state}, page=applicant_page).status_code == 302
+    assert post(client, f"{applicant_page}/contract", {"terms_en": "Monthly pay 220,000 yen.",
+                                                       "terms_ja": "月給220,000円。"}, page=applicant_page).status_code == 302
+
+    # Both sides complete the road to departure.
+    seeker_page = f"/{lang}/seeker/applications/{application.id}"
+    road = [("skills_test", "2026-05-01", seeker_client, seeker_page), ("japanese_test", "2026-07-05", seeker_client, seeker_page),
+            ("contract_signed", "2026-12-01", seeker_client, seeker_page), ("coe_applied", "2026-12-03", client, applicant_page),
+            ("coe_issued", "2027-02-01", client, applicant_page), ("visa_applied", "2027-02-10", seeker_client, seeker_page),
+            ("visa_issued", "2027-02-20", seeker_client, seeker_page), ("protector", "2027-02-25", seeker_client, seeker_page),
+            ("briefing", "2027-02-26", seeker_client, seeker_page), ("flight_booked", "2027-03-01", client, applicant_page),
+            ("arrived", "2027-03-10", seeker_client, seeker_page)]
+    for code, day, who, page in road:
+        data = {f"{code}-done_on": day, f"{code}-save": "y"}
+        if code.startswith("visa"):
+            data[f"{code}-post"] = "islamabad"
+        assert post(who, f"{page}/steps/{code}", data, page=page).status_code == 302, code
+    done = _db.session.scalars(select(DepartureStep.code).where(DepartureStep.application_id == application.id)).all()
+    assert sorted(done) == sorted(code for code, *_ in road)
+    assert post(client, f"{applicant_page}/status", {"state": "hired"}, page=applicant_page).status_code == 302
+    tracker = seeker_client.get(seeker_page).get_data(as_text=True)
+    assert ("Hired" if lang == "en" else "採用") in tracker
 
 
 def test_an_unverified_organisations_posting_never_reaches_public_search(client, db, login_as):

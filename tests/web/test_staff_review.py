@@ -32,7 +32,7 @@ def test_staff_verify_and_publish_through_the_routes(client, db, login_as):
     # Not before the organisation is verified.
     client.post(f"/en/staff/review/postings/{posting.id}/approve", data={"csrf_token": token})
     assert _db.session.get(Posting, posting.id).status == "submitted"
-    client.post(f"/en/staff/review/organisations/{organisation.id}/verify", data={"csrf_token": token})
+    client.post(f"/en/staff/accounts/organisations/{organisation.id}/verify", data={"csrf_token": token})
     assert _db.session.get(Organisation, organisation.id).status == "verified"
     client.post(f"/en/staff/review/postings/{posting.id}/approve", data={"csrf_token": token})
     assert _db.session.get(Posting, posting.id).status == "published"
@@ -51,7 +51,7 @@ def test_staff_verify_and_publish_through_the_routes(client, db, login_as):
     assert _db.session.get(Posting, posting.id).title_en == "Senior care worker"
 
     # Suspension hides it.
-    client.post(f"/en/staff/review/organisations/{organisation.id}/suspend",
+    client.post(f"/en/staff/accounts/organisations/{organisation.id}/suspend",
                 data={"csrf_token": token, "reason": "Asked workers for a deposit."})
     assert _db.session.get(Organisation, organisation.id).status == "suspended"
     assert client.get(f"/en/jobs/{posting.id}").status_code == 404

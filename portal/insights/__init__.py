@@ -1,0 +1,1 @@
+"""Figures for the staff dashboard: a few GROUP BY queries (services) and chart geometry (charts)."""
