@@ -6,12 +6,12 @@ FLASK  := $(BIN)/flask --app portal
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup install install-test catalogs db chromium check-translations bench clean
+.PHONY: run test setup install install-test catalogs db chromium pg-client check-translations bench clean
 
 run: install catalogs db
 	PORTAL_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-test catalogs chromium
+test: install-test catalogs chromium pg-client
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(BIN)/python:
@@ -45,6 +45,13 @@ chromium:
 	  echo "Installing Chromium with apt-get (needed by the browser tests)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+# The backup tests run pg_dump/pg_restore (flask --app portal backup|restore); they fail without them.
+pg-client:
+	@command -v pg_dump >/dev/null 2>&1 && command -v pg_restore >/dev/null 2>&1 || { \
+	  echo "Installing the PostgreSQL client tools with apt-get (needed by the backup tests)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-client; }
 
 check-translations: install
 	PORTAL_ENV=development $(FLASK) translate check

@@ -20,6 +20,9 @@ def create_app(config=None) -> Flask:
         static_folder="static",
     )
     config_module.load(app, config)
+    from portal import logging as portal_logging
+
+    portal_logging.init_app(app)  # first: every later before_request already has the request id
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True  # lighter HTML for slow phones
     if app.config["PROXY_FIX_X_FOR"]:
         hops = app.config["PROXY_FIX_X_FOR"]

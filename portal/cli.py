@@ -252,6 +252,36 @@ def postings_expire():
     click.echo(f"{expire_due()} postings expired.")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path):
+    """Back up the database to PATH while the site runs (SQLite: online backup; PostgreSQL: pg_dump -Fc)."""
+    from portal.backup import BackupError, backup
+    from portal.extensions import db
+
+    try:
+        click.echo(backup(db.engine, path))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path, yes):
+    """Replace the database with the backup at PATH. Stop the web workers and cron jobs first."""
+    from portal.backup import BackupError, restore
+    from portal.extensions import db
+
+    if not yes:
+        click.confirm(f"This replaces everything in {db.engine.url.render_as_string(hide_password=True)} "
+                      f"with {path}. Are the web workers and cron jobs stopped?", abort=True)
+    try:
+        click.echo(restore(db.engine, path))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+
+
 def _writes(command: click.Command) -> click.Command:
     """Run a command's transactions with BEGIN IMMEDIATE (see portal.db)."""
     callback = command.callback
@@ -276,3 +306,5 @@ def init_app(app) -> None:
     app.cli.add_command(alerts_cli)
     app.cli.add_command(postings_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -15,7 +15,12 @@ class Config:
     ENV_NAME = "production"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled from DATABASE_URL or the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # pool_pre_ping: a connection the server (or a restart of it) closed is replaced, not handed to a
+    # request. hide_parameters: SQL errors in the logs never show the values (e-mails, hashes).
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # Connections kept per worker process on PostgreSQL (plus twice as many more at peaks).
+    DATABASE_POOL_SIZE = 5
+    LOG_LEVEL = "INFO"
     SQLITE_BUSY_TIMEOUT_MS = 10_000
 
     # The locales the site serves. Adding one (say Urdu) is a catalog plus one entry here:
@@ -82,12 +87,15 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     PREFERRED_URL_SCHEME = "http"
     SERVER_NAME = None
+    LOG_LEVEL = "WARNING"  # no access line per test request; tests of the logs ask for INFO
 
 
 CONFIGS = {"production": Config, "development": DevelopmentConfig, "test": TestConfig}
 
 _ENV_OVERRIDES = (
     "SECRET_KEY",
+    "LOG_LEVEL",
+    "DATABASE_POOL_SIZE",
     "REDIS_URL",
     "PROXY_FIX_X_FOR",
     "LOGIN_LIMIT_PER_IP",
@@ -106,6 +114,9 @@ _ENV_OVERRIDES = (
 )
 
 
+_INTEGERS = ("PROXY_FIX_X_FOR", "MAIL_PORT", "DATABASE_POOL_SIZE")
+
+
 class ConfigError(RuntimeError):
     """The app cannot start with this configuration."""
 
@@ -122,7 +133,7 @@ def load(app, config) -> None:
         for name in _ENV_OVERRIDES:
             if os.environ.get(name):
                 value = os.environ[name]
-                app.config[name] = int(value) if name in ("PROXY_FIX_X_FOR", "MAIL_PORT") else value
+                app.config[name] = int(value) if name in _INTEGERS else value
         if os.environ.get("DATABASE_URL"):
             app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
 
@@ -130,10 +141,19 @@ def load(app, config) -> None:
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'portal.db'}"
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        size = int(app.config["DATABASE_POOL_SIZE"])
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("pool_size", size)
+        options.setdefault("max_overflow", 2 * size)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
         # If Redis goes away, limits fall back to this process's memory instead of failing requests.
         app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+        # A Redis host that stops answering costs a request at most a second, not a worker timeout.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
 
     if not app.config.get("SECRET_KEY"):
         if app.config["ENV_NAME"] == "production":

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+import logging
+
+from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sqlalchemy_exc
 from werkzeug.exceptions import HTTPException
+
+logger = logging.getLogger(__name__)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -81,9 +86,9 @@ def _render_error(code: int, title, message):
 def handle_http_error(error: HTTPException):
     code = error.code or 500
     title, message = ERROR_TEXTS.get(code, ERROR_TEXTS[500 if code >= 500 else 400])
-    response = _render_error(code, title, message)
+    response = make_response(_render_error(code, title, message))
     if code == 429 and getattr(error, "retry_after", None):
-        response[0].headers["Retry-After"] = str(error.retry_after)
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 
@@ -91,9 +96,30 @@ def handle_csrf_error(error: CSRFError):
     return _render_error(400, *CSRF_TEXT)
 
 
+DATABASE_DOWN_ERRORS = (sqlalchemy_exc.OperationalError, sqlalchemy_exc.InterfaceError, sqlalchemy_exc.TimeoutError)
+
+
+def handle_database_down(error):
+    """The database is unreachable, restarting or out of connections: a translated 503, not a 500."""
+    from portal.extensions import db
+
+    cause = getattr(error, "orig", None) or error  # the driver's message: host and port, never SQL values
+    logger.error("database unavailable: %s: %s", type(cause).__name__, (str(cause).splitlines() or [""])[0])
+    try:
+        db.session.rollback()
+        db.session.remove()
+    except Exception:  # noqa: BLE001, S110 - the connection is already gone; nothing more to undo
+        pass
+    response = make_response(_render_error(503, *ERROR_TEXTS[503]))
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def init_app(app) -> None:
     app.after_request(set_security_headers)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    for error in DATABASE_DOWN_ERRORS:
+        app.register_error_handler(error, handle_database_down)
     # Unhandled exceptions reach the HTTPException handler as a 500 (Flask logs the traceback;
     # the page shows none).
