@@ -591,8 +591,11 @@ def _link_duplicates(source: ImportSource, prints: list[str]) -> list[int]:
     linked: list[int] = []
     if not prints:
         return linked
-    for chunk_start in range(0, len(prints), 500):
-        chunk = prints[chunk_start:chunk_start + 500]
+    # Few, large chunks: each query reads the postings of every fingerprint in it, and on PostgreSQL
+    # just after a large insert (no statistics yet for the new rows) each one may scan the table.
+    # 5,000 values stay well under SQLite's limit of 32,766 bound values.
+    for chunk_start in range(0, len(prints), 5000):
+        chunk = prints[chunk_start:chunk_start + 5000]
         rows = db.session.execute(
             select(Posting.id, Posting.fingerprint, Posting.import_source_id)
             .where(Posting.fingerprint.in_(chunk), Posting.duplicate_of_id.is_(None))
