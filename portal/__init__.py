@@ -6,9 +6,24 @@ from datetime import timedelta
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from portal import config as config_module
 from portal.config import PROJECT_ROOT
+
+
+MAX_ROW_ID = 2**31 - 1  # the largest INTEGER primary key PostgreSQL holds
+
+
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` with an upper bound: a larger number in a URL matches no route (a 404).
+
+    Without it ``/jobs/9223372036854775808`` reached the database and SQLite raised OverflowError (a 500).
+    """
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config=None) -> Flask:
@@ -48,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)  # before any blueprint: it installs the <lang:…> converter
+    app.url_map.converters["int"] = RowIdConverter  # before any blueprint too
     labels.init_app(app)
 
     login_manager.init_app(app)

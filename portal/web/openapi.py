@@ -3,6 +3,7 @@ so a change to portal/web/api.py or portal/jobs/serialize.py that is not made he
 
 from __future__ import annotations
 
+from portal import MAX_ROW_ID
 from portal.jobs.models import EmploymentType, JapaneseLevel, SalaryUnit, VISA_CODES
 from portal.jobs.search import DEFAULT_PER_PAGE, LEVEL_RANK, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS
 
@@ -285,7 +286,7 @@ def document(languages: tuple[str, ...], default_language: str) -> dict:
                     "tags": ["jobs"],
                     "parameters": [
                         {"name": "posting_id", "in": "path", "required": True,
-                         "schema": {"type": "integer", "minimum": 1}},
+                         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID}},
                         _lang_parameter(languages, default_language),
                     ],
                     "responses": {
