@@ -296,15 +296,23 @@ def submit_edit(posting_id: int, actor: User) -> PostingRevision:
     return revision
 
 
-def approve_edit(posting_id: int, actor: User) -> Posting:
-    """Staff: the submitted edit replaces the published text."""
+def approve_edit(posting_id: int, actor: User, override_reason: str | None = None) -> Posting:
+    """Staff: the submitted edit replaces the published text. An edit that brings high-risk red
+    flags needs `override_reason`, as approving a posting does (kept in the audit row)."""
     from portal.jobs.editing import apply_values
 
     posting, revision = _submitted_revision(posting_id, actor)
     apply_values(posting, revision.data)
-    update_flags(posting)
+    flags = update_flags(posting)
+    reason = (override_reason or "").strip()
+    if flag_core.needs_override_reason(flags):
+        if not reason:
+            db.session.rollback()  # the live text and its flags stay as they were
+            raise WorkflowError(REFUSALS["override_reason_required"], "override_reason_required")
+        reason = f"{OVERRIDE_PREFIX}{reason}"
     db.session.delete(revision)
-    audit(actor, "approve_edit", "posting", posting.id, before=posting.status, after=posting.status)
+    audit(actor, "approve_edit", "posting", posting.id, before=posting.status, after=posting.status,
+          reason=reason or None)
     db.session.commit()
     return posting
 

@@ -66,7 +66,7 @@ def posting(posting_id: int):
         reason_form=ReasonForm(formdata=None), comment_form=CommentForm(formdata=None),
         action_form=ActionForm(formdata=None), organisation=item.organisation,
         flags=moderation.explain_flags(flags), risk=flag_core.risk_level(flags),
-        needs_override=flag_core.needs_override_reason(flags), approve_form=ApproveForm(formdata=None),
+        needs_override=flag_core.needs_override_reason(flags), approve_form=ApproveForm(formdata=None), edit_approve_form=ApproveForm(formdata=None, prefix="edit"),
         decision_form=DecisionForm(formdata=None), note_form=NoteForm(formdata=None),
         reports=moderation.open_reports(item.id), flag_names=FLAG_NAMES, risk_names=RISK_NAMES,
         report_reasons=REPORT_REASONS, rejection_reasons=REJECTION_REASONS,
@@ -127,8 +127,16 @@ def reject_posting(posting_id: int):
 
 @bp.post("/postings/<int:posting_id>/approve-edit")
 def approve_edit(posting_id: int):
-    return _done(posting_id, lambda: moderation.approve_edit(posting_id, current_user),
-                 _("The edit is now public."))
+    """Publish the edit; one that brings high-risk red flags needs the override reason."""
+    form = ApproveForm(prefix="edit")
+    if form.validate_on_submit():
+        try:
+            moderation.approve_edit(posting_id, current_user, form.override_reason.data)
+        except moderation.WorkflowError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("The edit is now public."), "success")
+    return redirect(url_for(".posting", posting_id=posting_id))
 
 
 @bp.post("/postings/<int:posting_id>/reject-edit")

@@ -12,6 +12,7 @@ from portal.jobs import editing
 from portal.jobs.models import Posting
 from portal.jobs.search import SearchParams, search
 from portal.jobs.services import get_viewable_posting
+from portal.moderation import flags as flag_core
 from portal.moderation import services as moderation
 from portal.moderation.models import AuditEntry, PostingComment, PostingRevision
 from portal.timeutil import today
@@ -240,6 +241,25 @@ def test_editing_a_published_posting_keeps_the_live_version_until_staff_approve(
     assert [e.action for e in moderation.history("posting", posting.id)] == [
         "submit", "approve", "submit_edit", "reject_edit", "submit_edit", "approve_edit"]
     assert _db.session.scalar(select(func.count()).select_from(PostingComment)) == 1
+
+
+def test_an_edit_that_brings_high_risk_flags_needs_an_override_reason(people):
+    _, recruiter, staff = people
+    posting = editing.create_draft(recruiter, VALUES)
+    moderation.submit(posting.id, recruiter)
+    moderation.approve(posting.id, staff)
+    risky = {**VALUES, "description_en": "A deposit of 100,000 yen is required before departure."}
+    editing.save(posting.id, recruiter, risky)
+    moderation.submit_edit(posting.id, recruiter)
+    with pytest.raises(moderation.WorkflowError) as refused:
+        moderation.approve_edit(posting.id, staff)
+    assert refused.value.code == "override_reason_required"
+    assert _db.session.get(Posting, posting.id).description_en == VALUES["description_en"]  # nothing applied
+    assert not flag_core.needs_override_reason(moderation.stored_flags(posting.id))
+    moderation.approve_edit(posting.id, staff, "The deposit is refunded in full; checked by phone.")
+    assert "deposit" in _db.session.get(Posting, posting.id).description_en
+    entry = moderation.history("posting", posting.id)[-1]
+    assert entry.action == "approve_edit" and entry.reason.startswith(moderation.OVERRIDE_PREFIX)
 
 
 def test_duplicate_is_a_new_draft(people):
