@@ -20,6 +20,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     # Connections kept per worker process on PostgreSQL (plus twice as many more at peaks).
     DATABASE_POOL_SIZE = 5
+    # Seconds to wait for a PostgreSQL connection: a database host that stops answering costs a
+    # request this long, then the translated 503 page, instead of hanging a worker until it is killed.
+    DATABASE_CONNECT_TIMEOUT = 5
     LOG_LEVEL = "INFO"
     SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -96,6 +99,7 @@ _ENV_OVERRIDES = (
     "SECRET_KEY",
     "LOG_LEVEL",
     "DATABASE_POOL_SIZE",
+    "DATABASE_CONNECT_TIMEOUT",
     "REDIS_URL",
     "PROXY_FIX_X_FOR",
     "LOGIN_LIMIT_PER_IP",
@@ -114,7 +118,7 @@ _ENV_OVERRIDES = (
 )
 
 
-_INTEGERS = ("PROXY_FIX_X_FOR", "MAIL_PORT", "DATABASE_POOL_SIZE")
+_INTEGERS = ("PROXY_FIX_X_FOR", "MAIL_PORT", "DATABASE_POOL_SIZE", "DATABASE_CONNECT_TIMEOUT")
 
 
 class ConfigError(RuntimeError):
@@ -147,6 +151,9 @@ def load(app, config) -> None:
         options.setdefault("pool_pre_ping", True)
         options.setdefault("pool_size", size)
         options.setdefault("max_overflow", 2 * size)
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", int(app.config["DATABASE_CONNECT_TIMEOUT"]))
+        options["connect_args"] = connect_args
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]

@@ -1,0 +1,72 @@
+"""A PostgreSQL host that accepts connections but never answers (a hung server, a half-open network
+path) costs a request DATABASE_CONNECT_TIMEOUT seconds, then the translated 503 page: the worker
+is not held until gunicorn kills it."""
+
+import socket
+import threading
+
+import pytest
+
+from portal import create_app
+
+
+@pytest.fixture
+def silent_server():
+    """A TCP port on 127.0.0.1 that accepts connections and never says a word."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted: list[socket.socket] = []
+    stopping = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stopping.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stopping.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+def test_production_config_sets_a_connect_timeout(monkeypatch):
+    from portal.config import Config
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5499/test")
+    assert create_app(Config).config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["connect_timeout"] == 5
+    monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT", "2")
+    assert create_app(Config).config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]["connect_timeout"] == 2
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", "Service unavailable"), ("ja", "サービスを利用できません")])
+def test_a_database_that_never_answers_gives_the_503_page(monkeypatch, silent_server, lang, text):
+    from portal.config import Config
+
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:{silent_server}/test")
+    monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT", "1")
+    app = create_app(Config)
+    answers: list = []
+
+    def ask() -> None:
+        with app.app_context():
+            answers.append(app.test_client().get(f"/{lang}/jobs/1", base_url="https://localhost"))
+
+    thread = threading.Thread(target=ask, daemon=True)
+    thread.start()
+    thread.join(timeout=60)  # a liveness bound, not a timing: without a connect timeout this never ends
+    assert answers, "the request was still waiting for the silent database after 60 s"
+    response = answers[0]
+    assert response.status_code == 503
+    assert text in response.get_data(as_text=True)
