@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app portal
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup install install-test catalogs db chromium pg-client check-translations bench clean
+.PHONY: run test setup install install-test catalogs db chromium pg-client check-translations bench load clean
 
 run: install catalogs db
 	PORTAL_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
@@ -61,6 +61,17 @@ bench: install-test catalogs
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/classify_accuracy.py
+
+$(VENV)/.installed-load: pyproject.toml $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e ".[test,postgres,redis,load]"
+	touch $@
+
+# Load with locust against gunicorn (docs/performance.md): SQLite with 2 workers, then PostgreSQL with
+# 4 workers and Redis rate limits. 50 users for 120 s each; 100,000 postings seeded on first use.
+load: $(VENV)/.installed-load catalogs
+	$(BIN)/python bench/load_bench.py
+	$(BIN)/python bench/load_bench.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test \
+	  --redis-url redis://127.0.0.1:6379/14
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -71,12 +71,14 @@ def prepare_accounts(app, seekers: int, recruiters: int, tag: str) -> dict:
 
     from sqlalchemy import select
 
-    from portal.accounts.models import Organisation, Role
+    from sqlalchemy import insert
+
+    from portal.accounts.models import Organisation, OrganisationKind, OrganisationStatus, Role
     from portal.accounts.profiles import save_profile
     from portal.accounts.services import create_user
     from portal.db import writing
     from portal.extensions import db
-    from portal.jobs.demo import ORGANISATIONS
+    from portal.jobs.demo import _posting_values, load_demo_items
     from portal.jobs.models import Posting, PostingStatus
     from portal.taxonomy.models import Prefecture, Sector, Trade
 
@@ -85,12 +87,21 @@ def prepare_accounts(app, seekers: int, recruiters: int, tag: str) -> dict:
         trades = sorted(db.session.scalars(select(Trade.code)))
         sectors = sorted(db.session.scalars(select(Sector.code)))
         prefectures = sorted(db.session.scalars(select(Prefecture.code)))
-        employer = db.session.scalar(select(Organisation).where(
-            Organisation.name_en == ORGANISATIONS["employer"]["name_en"]))
         posting_ids = list(db.session.scalars(
             select(Posting.id).where(Posting.status == PostingStatus.PUBLISHED).order_by(Posting.id)))
+        # The recruiters' own employer, with a few dozen open postings as a real employer has (the
+        # synthetic postings belong to three demo organisations with some 33,000 each).
+        employer = Organisation(kind=OrganisationKind.EMPLOYER, status=OrganisationStatus.VERIFIED,
+                                name_en=f"Load Test Employer {tag}", name_ja=f"負荷試験株式会社 {tag}",
+                                address="愛知県名古屋市", contact_email=f"jobs-{tag}@load.example.org")
+        db.session.add(employer)
+        db.session.flush()
+        rows = [_posting_values(item, employer.id, day_offset=number % 20,
+                                organisation_names=(employer.name_en, employer.name_ja))
+                for number, item in enumerate(load_demo_items()[:40])]
+        own = list(db.session.scalars(insert(Posting).returning(Posting.id), rows))
         data = {"seekers": [], "recruiters": [], "trades": trades, "sectors": sectors, "prefectures": prefectures,
-                "posting_ids": rng.sample(posting_ids, min(5000, len(posting_ids)))}
+                "posting_ids": rng.sample(posting_ids, min(5000, len(posting_ids))), "employer_posting_ids": own}
         for number in range(seekers):
             email = f"seeker-{tag}-{number}@load.example.org"
             user = create_user(email, PASSWORD, Role.SEEKER, display_name=f"Load seeker {number}", locale="en")

@@ -22,6 +22,7 @@ from requests.cookies import RequestsCookieJar
 
 DATA = json.loads(open(os.environ["KAKEHASHI_LOAD_DATA"], encoding="utf-8").read())  # noqa: SIM115
 POSTING_IDS: list[int] = DATA["posting_ids"]
+EMPLOYER_POSTING_IDS: list[int] = DATA["employer_posting_ids"]  # the simulated recruiters' own jobs
 KEYWORDS_EN = ["welder", "driver", "care", "farm", "cook", "cleaning", "factory", "hotel", "mechanic", "carpenter"]
 KEYWORDS_JA = ["介護", "溶接", "農業", "建設", "外食", "清掃", "運転", "製造", "宿泊", "整備"]
 SECTORS: list[str] = DATA["sectors"]
@@ -119,6 +120,7 @@ class SignedInSeeker(Visitor):
     def on_start(self) -> None:
         super().on_start()
         self.account = next(_seekers)
+        self.applied: set[int] = set()
         self.log_in(self.account)
 
     @task(3)
@@ -135,7 +137,11 @@ class SignedInSeeker(Visitor):
 
     @task(2)
     def apply(self) -> None:
-        posting_id = random.choice(POSTING_IDS)
+        # Half the applications go to the simulated recruiters' employer, so they have applicants to read.
+        posting_id = random.choice(EMPLOYER_POSTING_IDS if random.random() < 0.5 else POSTING_IDS)
+        if posting_id in self.applied:  # a person applies once; the portal would say so
+            return
+        self.applied.add(posting_id)
         token = self.form_token(f"/{self.lang}/jobs/{posting_id}", "job page")
         if token is None:
             return

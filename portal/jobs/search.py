@@ -302,6 +302,12 @@ def postings_in_order(ids: list[int]) -> list[Posting]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def open_jobs_by_sector() -> dict[str, int]:
+    """Open postings per sector (the home page), counted in the process's snapshot as search counts them."""
+    snapshot = posting_index.current()
+    return snapshot.vocab.sectors.counts(snapshot.sector[snapshot.open_on(today())])
+
+
 def _facets(snapshot: posting_index.Snapshot, base: np.ndarray, masks: dict[str, np.ndarray]) -> Facets:
     """Counts per filter value, each group leaving out its own filter (so other values stay reachable)."""
     vocab = snapshot.vocab

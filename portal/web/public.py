@@ -4,13 +4,13 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.extensions import db, limiter
 from portal.i18n import current_language
 from portal.jobs import services
 from portal.jobs.models import Posting
-from portal.jobs.search import LEVEL_RANK, SORTS, parse_params, public_condition, search
+from portal.jobs.search import LEVEL_RANK, SORTS, open_jobs_by_sector, parse_params, public_condition, search
 from portal.jobs.structured import description_html, job_posting, script_json
 from portal.labels import MY_JAPANESE_LEVEL_NAMES
 from portal.taxonomy.lookup import reference
@@ -29,11 +29,7 @@ PARAM_LABELS = {
 
 @bp.get("/")
 def home():
-    counts = dict(
-        db.session.execute(
-            select(Posting.sector_code, func.count()).where(public_condition()).group_by(Posting.sector_code)
-        ).all()
-    )
+    counts = open_jobs_by_sector()
     sectors = db.session.scalars(select(Sector).order_by(Sector.sort_order)).all()
     return render_template(
         "public/home.html",

@@ -175,3 +175,16 @@ def test_sitemap_lists_public_jobs_in_both_languages(client, db):
     assert f"/jobs/{closed.id}<" not in jobs
     assert 'hreflang="ja"' in jobs
     assert client.get("/sitemaps/jobs-2.xml").status_code == 404
+
+
+def test_home_page_counts_open_jobs_per_sector(client, db):
+    for _ in range(3):
+        make_posting(sector_code="nursing_care")
+    make_posting(sector_code="construction")
+    make_posting(sector_code="construction", status="closed")
+    make_posting(sector_code="construction", valid_through=today() - timedelta(days=1))
+    html = client.get("/en/").get_data(as_text=True)
+    assert "4 open jobs in Japan" in html
+    nursing = re.search(r'Nursing care</span> <span class="count">(\d+) jobs?</span>', html)
+    construction = re.search(r'Construction</span> <span class="count">(\d+) jobs?</span>', html)
+    assert (nursing.group(1), construction.group(1)) == ("3", "1")
