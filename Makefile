@@ -45,6 +45,12 @@ chromium:
 	  echo "Installing Chromium with apt-get (needed by the browser tests)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+	@# A Japanese font, so that the screenshots in tests/browser/artifacts/ can be read (the site itself
+	@# uses no web fonts; phones have their own).
+	@[ -n "$$(fc-list :lang=ja 2>/dev/null)" ] || { \
+	  echo "Installing a Japanese font for the browser screenshots"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-ipafont-gothic; }
 
 # The backup tests run pg_dump/pg_restore (flask --app portal backup|restore); they fail without them.
 pg-client:
