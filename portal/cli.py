@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.db import writing
+from portal.security import DATABASE_DOWN_ERRORS, cannot_write
 
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -94,6 +95,15 @@ def sources_enable(name):
     _set_enabled(name, True)
 
 
+def _database_problem(error) -> str:
+    """One line for the operator: what the database said, without SQL or values."""
+    cause = getattr(error, "orig", None) or error
+    detail = (str(cause).splitlines() or [""])[0]
+    if cannot_write(error):
+        return f"the database cannot be written (disk full or read-only): {detail}"
+    return f"the database is unavailable: {detail}"
+
+
 @click.command("import")
 @click.option("--source", "source_name", help="Import this source now, due or not.")
 @click.option("--file", "upload", type=click.File("rb"), help="The file for a csv source.")
@@ -116,12 +126,18 @@ def import_command(source_name, upload):
         sources = due_sources()
     content = upload.read() if upload else None
     failed = 0
+    summaries = []
     with click.progressbar(sources, label="Importing", file=sys.stderr if sys.stderr.isatty() else None,
                            item_show_func=lambda s: s.name if s else "") as bar:
-        summaries = []
         for source in bar:
             name = source.name
-            run = run_source(source.id, fetcher, upload=content)
+            try:
+                run = run_source(source.id, fetcher, upload=content)
+            except DATABASE_DOWN_ERRORS as error:
+                # Full disk, read-only file, server gone: what is stored so far stays, this source changed nothing.
+                for line in summaries:
+                    click.echo(line)
+                raise click.ClickException(f"{name}: not imported: {_database_problem(error)}") from error
             if run is None:
                 summaries.append(f"{name}: skipped, another process is importing it")
                 continue

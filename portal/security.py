@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -97,21 +97,46 @@ def handle_csrf_error(error: CSRFError):
 
 
 DATABASE_DOWN_ERRORS = (sqlalchemy_exc.OperationalError, sqlalchemy_exc.InterfaceError, sqlalchemy_exc.TimeoutError)
+# The database answers but cannot write: the disk is full, or the file or server is read-only.
+# Reads still work, so the page says that nothing was saved rather than that the site is down.
+CANNOT_WRITE_TEXT = (_l("Your changes were not saved"),
+                     _l("We cannot save anything at the moment because of a problem on our side. Nothing was "
+                        "changed. Please try again later."))
+_CANNOT_WRITE_SQLITE = ("SQLITE_FULL", "SQLITE_READONLY")  # and SQLITE_READONLY_* variants
+_CANNOT_WRITE_SQLSTATES = {"53100"}  # PostgreSQL disk_full
+
+
+def cannot_write(error) -> bool:
+    """True for "database or disk is full" and "attempt to write a readonly database"."""
+    cause = getattr(error, "orig", None) or error
+    name = getattr(cause, "sqlite_errorname", None) or ""
+    return name.startswith(_CANNOT_WRITE_SQLITE) or getattr(cause, "sqlstate", None) in _CANNOT_WRITE_SQLSTATES
 
 
 def handle_database_down(error):
-    """The database is unreachable, restarting or out of connections: a translated 503, not a 500."""
+    """The database is unreachable, restarting, out of connections, full or read-only: a translated
+    503, not a 500."""
     from portal.extensions import db
 
     cause = getattr(error, "orig", None) or error  # the driver's message: host and port, never SQL values
-    logger.error("database unavailable: %s: %s", type(cause).__name__, (str(cause).splitlines() or [""])[0])
+    detail = f"{type(cause).__name__}: {(str(cause).splitlines() or [''])[0]}"
+    full_or_read_only = cannot_write(error)
+    if full_or_read_only:
+        logger.error("database cannot be written (disk full or read-only): %s", detail)
+    else:
+        logger.error("database unavailable: %s", detail)
     try:
         db.session.rollback()
         db.session.remove()
     except Exception:  # noqa: BLE001, S110 - the connection is already gone; nothing more to undo
         pass
-    response = make_response(_render_error(503, *ERROR_TEXTS[503]))
+    # The rollback detached the signed-in user; loading them again would need the database that just
+    # failed. The error page is drawn as for a visitor (and never cached: see below).
+    g._login_user = current_app.login_manager.anonymous_user()
+    texts = CANNOT_WRITE_TEXT if full_or_read_only else ERROR_TEXTS[503]
+    response = make_response(_render_error(503, *texts))
     response.headers["Retry-After"] = "30"
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

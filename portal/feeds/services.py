@@ -687,8 +687,23 @@ def run_source(source_id: int, fetcher: Fetcher, *, owner: str | None = None, up
         release(source_id, owner)
 
 
+# The error of a run whose process died (killed, out of memory, host down): its store transaction,
+# if it had begun, was rolled back, so nothing it fetched was stored.
+INTERRUPTED = "interrupted: the import stopped before it finished; nothing it fetched was stored"
+
+
 def _run_claimed(source_id: int, fetcher: Fetcher, *, owner: str, upload: bytes | None) -> ImportRun:
     started = utcnow()
+    with writing():
+        db.session.rollback()
+        _close_interrupted_runs(source_id, started)
+        # Staff see the run while it runs; a process killed from here on leaves it "running" until
+        # the next run of the source closes it as failed.
+        run = ImportRun(source_id=source_id, host=owner, started_at=started, status=RunStatus.RUNNING)
+        db.session.add(run)
+        db.session.flush()
+        run_id = run.id
+        db.session.commit()
     source = db.session.get(ImportSource, source_id)
     known_pages = {row.url: KnownPage(row.lastmod, row.etag, row.last_modified, row.external_ids)
                    for row in db.session.execute(
@@ -704,8 +719,7 @@ def _run_claimed(source_id: int, fetcher: Fetcher, *, owner: str, upload: bytes 
     with writing():
         db.session.rollback()
         source = db.session.get(ImportSource, source_id)
-        run = ImportRun(source_id=source_id, host=owner, started_at=started)
-        db.session.add(run)
+        run = db.session.get(ImportRun, run_id)
         source.last_run_at = now
         if error is not None:
             _record_failure(source, run, error, now)
@@ -728,8 +742,7 @@ def _run_claimed(source_id: int, fetcher: Fetcher, *, owner: str, upload: bytes 
                 log.exception("Import of source %s failed while storing", source.name)
                 db.session.rollback()
                 source = db.session.get(ImportSource, source_id)
-                run = ImportRun(source_id=source_id, host=owner, started_at=started)
-                db.session.add(run)
+                run = db.session.get(ImportRun, run_id)  # as committed when it started: running, all zero
                 _record_failure(source, run, CollectError("store_failed", repr(failure)[:500]), now)
         run.finished_at = utcnow()
         run.duration_ms = int((as_utc(run.finished_at) - as_utc(started)).total_seconds() * 1000)
@@ -738,6 +751,21 @@ def _run_claimed(source_id: int, fetcher: Fetcher, *, owner: str, upload: bytes 
              source.name, run.status, run.fetched, run.new, run.updated, run.unchanged, run.closed, run.skipped,
              run.errors, run.duration_ms)
     return run
+
+
+def _close_interrupted_runs(source_id: int, now: datetime) -> None:
+    """Runs of this source still marked running belong to a process that died: the caller holds the
+    source's lease, which it could only take once theirs had expired. They count as failures."""
+    stale = db.session.scalars(select(ImportRun).where(ImportRun.source_id == source_id,
+                                                       ImportRun.status == RunStatus.RUNNING)).all()
+    if not stale:
+        return
+    source = db.session.get(ImportSource, source_id)
+    for run in stale:
+        run.status, run.errors, run.error, run.finished_at = RunStatus.FAILED, 1, INTERRUPTED, now
+        source.consecutive_failures += 1
+        source.last_error = INTERRUPTED
+        log.warning("import %s: run %d on %s was interrupted; closed as failed", source.name, run.id, run.host)
 
 
 def _record_failure(source: ImportSource, run: ImportRun, error: CollectError, now: datetime) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
@@ -13,6 +15,8 @@ from portal.jobs.models import STANDARD_MONTHLY_HOURS, Posting, PostingStatus, S
 from portal.taxonomy.models import ExchangeRate, MinimumWage
 from portal.taxonomy.services import current_rate, minimum_wage_on
 from portal.timeutil import today
+
+log = logging.getLogger(__name__)
 
 # Postings the public may open: live ones and ones that have ended (they say so).
 VIEWABLE = (PostingStatus.PUBLISHED, PostingStatus.CLOSED, PostingStatus.EXPIRED)
@@ -41,8 +45,14 @@ def count_view(posting_id: int) -> None:
     statement = insert(PostingView).values(posting_id=posting_id, views=1)
     statement = statement.on_conflict_do_update(index_elements=[PostingView.posting_id],
                                                 set_={"views": PostingView.views + 1})
-    with writing(), db.engine.begin() as connection:
-        connection.execute(statement)
+    try:
+        with writing(), db.engine.begin() as connection:
+            connection.execute(statement)
+    except OperationalError as error:
+        # A view counter never stops anyone reading a job: on a full or read-only database (or one
+        # locked for longer than the busy timeout) the view is not counted and the page is shown.
+        cause = getattr(error, "orig", None) or error
+        log.warning("view of posting %d not counted: %s", posting_id, (str(cause).splitlines() or [""])[0])
 
 
 def view_counts(posting_ids: list[int]) -> dict[int, int]:

@@ -361,6 +361,10 @@ def _set_organisation_status(organisation_id: int, actor: User | None, status: s
                        .values(updated_at=utcnow()))
     audit(actor, action, "organisation", organisation.id, before=before, after=status, reason=reason)
     db.session.commit()
+    # Two red flags follow the organisation's status (unverified_organisation, suspended_organisation):
+    # without this, a posting waiting for review keeps its stale flag after the organisation is verified.
+    refresh_flags(db.session.scalars(select(Posting.id).where(Posting.organisation_id == organisation.id,
+                                                              Posting.status.in_(LIVE_STATES))).all())
     return organisation
 
 
