@@ -1,6 +1,6 @@
 """Load: locust against gunicorn on 127.0.0.1, with 100,000 postings, on PostgreSQL or SQLite.
 
-    python bench/load_bench.py [--database-url URL] [--workers N] [--users 50] [--spawn-rate 10]
+    python bench/load_bench.py [--database-url URL] [--workers N] [--users 50] [--spawn-rate 2]
                                [--run-time 120] [--postings 100000] [--redis-url URL] [--json OUT]
 
 What it does, in order:
@@ -166,7 +166,7 @@ def stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def run_locust(base: str, data_path: Path, users: int, spawn_rate: int, run_time: int, prefix: Path) -> None:
+def run_locust(base: str, data_path: Path, users: int, spawn_rate: float, run_time: int, prefix: Path) -> None:
     env = dict(os.environ, KAKEHASHI_LOAD_DATA=str(data_path))
     subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                     "--host", base, "--users", str(users), "--spawn-rate", str(spawn_rate),
@@ -219,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="default: the SQLite file of bench/search_bench.py")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 4 on PostgreSQL, 2 on SQLite)")
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--spawn-rate", type=int, default=10)
+    parser.add_argument("--spawn-rate", type=float, default=2.0,
+                        help="people arriving per second (default 2: all 50 within 25 s)")
     parser.add_argument("--run-time", type=int, default=120, help="seconds of load (default 120)")
     parser.add_argument("--postings", type=int, default=100_000)
     parser.add_argument("--redis-url", help="rate-limit storage (e.g. redis://127.0.0.1:6379/14); memory if absent")
