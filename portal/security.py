@@ -140,8 +140,26 @@ def handle_database_down(error):
     return response
 
 
+def end_database_session(_error=None) -> None:
+    """Ends the request's session before Flask-SQLAlchemy's own teardown does, and survives a
+    connection that the server cut after the page was built (a restart or failover while the request
+    ran): the rollback at the end fails, but the person still gets the page, and the pool replaces
+    the dead connection at its next checkout (pool_pre_ping)."""
+    from portal.extensions import db
+
+    try:
+        db.session.remove()
+    except DATABASE_DOWN_ERRORS as error:
+        cause = getattr(error, "orig", None) or error
+        logger.warning("database connection lost at the end of a request: %s: %s", type(cause).__name__,
+                       (str(cause).splitlines() or [""])[0])
+        db.session.registry.clear()
+
+
 def init_app(app) -> None:
     app.after_request(set_security_headers)
+    # Registered after db.init_app, so it runs before Flask-SQLAlchemy's teardown (they run in reverse).
+    app.teardown_appcontext(end_database_session)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     for error in DATABASE_DOWN_ERRORS:

@@ -1,13 +1,23 @@
-"""A PostgreSQL host that accepts connections but never answers (a hung server, a half-open network
-path) costs a request DATABASE_CONNECT_TIMEOUT seconds, then the translated 503 page: the worker
-is not held until gunicorn kills it."""
+"""PostgreSQL failing under the app, in the ways a restart or a network fault looks from a worker.
 
+A host that accepts connections but never answers (a hung server, a half-open network path) costs a
+request DATABASE_CONNECT_TIMEOUT seconds, then the translated 503 page: the worker is not held until
+gunicorn kills it. A connection the server cuts after the page was built (the restart drill in
+bench/drill_postgres_restart.py found this as a 500) still gives the page, and the next request
+gets a fresh connection. These run in both CI runs: CI_DATABASE_URL names the PostgreSQL server.
+"""
+
+import logging
+import os
 import socket
 import threading
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from portal import create_app
+
+PG_URL = os.environ.get("CI_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 @pytest.fixture
@@ -70,3 +80,25 @@ def test_a_database_that_never_answers_gives_the_503_page(monkeypatch, silent_se
     response = answers[0]
     assert response.status_code == 503
     assert text in response.get_data(as_text=True)
+
+
+def test_a_connection_cut_after_the_page_was_built_still_gives_the_page(caplog):
+    from portal.extensions import db
+
+    app = create_app({"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": PG_URL})
+    cutter = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+    @app.get("/test-cut-my-connection")
+    def cut_my_connection():
+        pid = db.session.scalar(text("SELECT pg_backend_pid()"))  # the request's transaction is open
+        with cutter.connect() as connection:  # as a server restart would: terminate the backend, wait for it
+            assert connection.scalar(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
+        return "built"
+
+    client = app.test_client()
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        response = client.get("/test-cut-my-connection")
+    cutter.dispose()
+    assert response.status_code == 200 and response.data == b"built"
+    assert "database connection lost at the end of a request" in caplog.text
+    assert client.get("/readyz").get_json() == {"status": "ok", "database": "ok"}
