@@ -103,7 +103,8 @@ CANNOT_WRITE_TEXT = (_l("Your changes were not saved"),
                      _l("We cannot save anything at the moment because of a problem on our side. Nothing was "
                         "changed. Please try again later."))
 _CANNOT_WRITE_SQLITE = ("SQLITE_FULL", "SQLITE_READONLY")  # and SQLITE_READONLY_* variants
-_CANNOT_WRITE_SQLSTATES = {"53100"}  # PostgreSQL disk_full
+# PostgreSQL disk_full; read_only_sql_transaction (a standby after a failover, or a server set read-only)
+_CANNOT_WRITE_SQLSTATES = {"53100", "25006"}
 
 
 def cannot_write(error) -> bool:
@@ -140,6 +141,14 @@ def handle_database_down(error):
     return response
 
 
+def handle_read_only_database(error):
+    """PostgreSQL reports a read-only server (a standby) as an InternalError: the same "not saved"
+    page. Any other InternalError is a bug and stays a 500."""
+    if cannot_write(error):
+        return handle_database_down(error)
+    raise error
+
+
 def end_database_session(_error=None) -> None:
     """Ends the request's session before Flask-SQLAlchemy's own teardown does, and survives a
     connection that the server cut after the page was built (a restart or failover while the request
@@ -164,5 +173,6 @@ def init_app(app) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     for error in DATABASE_DOWN_ERRORS:
         app.register_error_handler(error, handle_database_down)
+    app.register_error_handler(sqlalchemy_exc.InternalError, handle_read_only_database)
     # Unhandled exceptions reach the HTTPException handler as a 500 (Flask logs the traceback;
     # the page shows none).

@@ -102,3 +102,27 @@ def test_a_connection_cut_after_the_page_was_built_still_gives_the_page(caplog):
     assert response.status_code == 200 and response.data == b"built"
     assert "database connection lost at the end of a request" in caplog.text
     assert client.get("/readyz").get_json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.parametrize(("lang", "message"), [("en", "Your changes were not saved"), ("ja", "変更は保存されませんでした")])
+def test_a_read_only_postgresql_gives_the_not_saved_page(lang, message):
+    """As a hot standby answers after a failover: every transaction is read-only."""
+    from portal.extensions import db
+
+    app = create_app({"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": PG_URL, "SQLALCHEMY_ENGINE_OPTIONS": {
+        "connect_args": {"options": "-c default_transaction_read_only=on"}}})
+
+    @app.post("/<lang>/test-write")
+    def write(lang=None):  # the locale code is taken by portal.i18n before the view
+        db.session.execute(text("CREATE TABLE kakehashi_read_only_probe (id integer)"))
+        db.session.commit()
+        return "written"
+
+    app.config["WTF_CSRF_ENABLED"] = False
+    response = app.test_client().post(f"/{lang}/test-write")
+    assert response.status_code == 503
+    assert message in response.get_data(as_text=True)
+    probe = create_engine(PG_URL)
+    with probe.connect() as connection:
+        assert connection.scalar(text("SELECT to_regclass('kakehashi_read_only_probe')")) is None
+    probe.dispose()
