@@ -67,3 +67,19 @@ def check_accessibility(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     results = Axe().run(page, options=WCAG_AA)
     assert results.violations_count == 0, f"{name}: {results.generate_report()}"
+
+
+def visited(page, name: str, lang: str) -> None:
+    """After each navigation in a journey: the page is in the run's language, and axe finds nothing."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    check_accessibility(page, name)
+
+
+def labels_in(ja: dict[str, str]):
+    """t(lang, text, **values): the label as the page shows it in `lang` (English text, or its entry in `ja`)."""
+    def t(lang: str, text: str, **values) -> str:
+        label = text if lang == "en" else ja[text]
+        return label % values if values else label
+    return t

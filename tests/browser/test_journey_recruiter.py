@@ -19,7 +19,7 @@ from portal.extensions import db as _db
 from portal.jobs.demo import ACCOUNTS
 from portal.jobs.models import Posting
 
-from tests.browser.conftest import PHONE, check_accessibility
+from tests.browser.conftest import PHONE, labels_in, visited
 
 pytestmark = pytest.mark.browser
 
@@ -99,16 +99,7 @@ DESCRIPTION = {"en": "Packing and checking bento boxes in Nagoya.\n\nDormitory n
                "ja": "名古屋で弁当の盛り付けと検品をします。\n\n工場の隣に寮があります。"}
 
 
-def t(lang: str, text: str, **values) -> str:
-    """The label as the page shows it in `lang`."""
-    label = text if lang == "en" else JA[text]
-    return label % values if values else label
-
-
-def visited(page, name: str, lang: str) -> None:
-    """After each navigation: the page is in the run's language, and axe finds nothing."""
-    expect(page.locator("html")).to_have_attribute("lang", lang)
-    check_accessibility(page, name)
+t = labels_in(JA)
 
 
 def nav_link(page, lang: str, area: str, label: str):

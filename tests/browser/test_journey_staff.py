@@ -25,7 +25,7 @@ from portal.jobs.models import Posting
 from portal.moderation import services as moderation
 from portal.moderation.models import JobReport
 
-from tests.browser.conftest import PHONE, check_accessibility
+from tests.browser.conftest import PHONE, check_accessibility, labels_in, visited
 
 pytestmark = pytest.mark.browser
 
@@ -95,16 +95,7 @@ VALUES = {
 }
 
 
-def t(lang: str, text: str, **values) -> str:
-    """The label as the page shows it in `lang`."""
-    label = text if lang == "en" else JA[text]
-    return label % values if values else label
-
-
-def visited(page, name: str, lang: str) -> None:
-    """After each navigation: the page is in the run's language, and axe finds nothing."""
-    expect(page.locator("html")).to_have_attribute("lang", lang)
-    check_accessibility(page, name)
+t = labels_in(JA)
 
 
 def staff_link(page, lang: str, label: str):
