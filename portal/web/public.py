@@ -56,10 +56,15 @@ def jobs():
 
 @bp.get("/jobs/<int:posting_id>")
 def job(posting_id: int):
+    return render_job(posting_id)
+
+
+def render_job(posting_id: int, *, apply_form=None, status: int = 200, count_view: bool = True):
+    """The job page; seeker.apply draws it again with the form as typed when an application fails."""
     posting = services.get_viewable_posting(posting_id)
     if posting is None:
         abort(404)
-    if posting.organisation_id is not None:
+    if count_view and posting.organisation_id is not None:
         services.count_view(posting.id)
     lang = current_language()
     ref = reference()
@@ -80,7 +85,7 @@ def job(posting_id: int):
         match_result = matching.match_posting(matching.profile_from_model(get_profile(current_user)), posting)
         from portal.web.seeker import apply_box  # applications: the form, or the application already sent
 
-        application_box = apply_box(posting)
+        application_box = apply_box(posting, apply_form)
     texts = {field: posting.text(field, lang) for field in
              ("title", "description", "requirements", "working_hours", "days_off", "city")}
     from portal.web.guide import job_guidance  # issue 8: checklist, take-home pay, glossary terms marked
@@ -101,7 +106,7 @@ def job(posting_id: int):
         structured=structured,
         match_result=match_result,
         application_box=application_box,
-    )
+    ), status
 
 
 @bp.get("/match")
@@ -151,7 +156,7 @@ def unsubscribe(token: str):
 
 # ---- "Report this job" (moderation, issue 7) ----------------------------------------------------
 
-@bp.context_processor
+@bp.app_context_processor  # the job page is also drawn by seeker.apply
 def _report_form():
     from portal.moderation.forms import ReportForm
 

@@ -201,16 +201,16 @@ def apply(posting_id: int):
     from portal.applications import services as applications_service
     from portal.applications.forms import ApplyForm
 
+    from portal.web.public import render_job
+
     form = ApplyForm()
+    # On failure the job page is drawn again with the note as typed (a redirect would lose it).
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-        return redirect(url_for("public.job", posting_id=posting_id))
+        return render_job(posting_id, apply_form=form, status=400, count_view=False)
     try:
         application = applications_service.apply(current_user, posting_id, form.cover_note.data, form.include_cv.data)
     except applications_service.ApplicationError as error:
-        flash(str(error.message), "error")
+        flash(str(error.message), "error")  # already applied, or closed: the job page says where things stand
         return redirect(url_for("public.job", posting_id=posting_id))
     flash(_("Your application has been sent. We will tell you when the employer answers."), "success")
     return redirect(url_for(".application", application_id=application.id))
@@ -327,7 +327,7 @@ def update_application_step(application_id: int, step: str):
     return redirect(url_for(".application", application_id=application.id, _anchor="departure-title"))
 
 
-def apply_box(posting) -> dict:
+def apply_box(posting, apply_form=None) -> dict:
     """What the job page shows a seeker under "How to apply" (public.job calls this)."""
     from portal.applications import services as applications_service
     from portal.applications.forms import AppliedElsewhereForm, ApplyForm
@@ -338,7 +338,7 @@ def apply_box(posting) -> dict:
         "application": applications_service.find_for_posting(current_user, posting.id),
         "on_portal": is_open(posting) and applications_service.takes_portal_applications(posting),
         "external": bool(applications_service.external_url(posting)),
-        "apply_form": ApplyForm(formdata=None),
+        "apply_form": apply_form or ApplyForm(formdata=None),
         "elsewhere_form": AppliedElsewhereForm(formdata=None),
         "has_cv": bool(profile and profile.cv_stored_name),
     }

@@ -460,3 +460,15 @@ def test_deleting_the_account_anonymises_applications_for_the_recruiter(world):
     page_url = f"/en/recruiter/applications/{app_id}"
     assert post(recruiter_client, f"{page_url}/status", {"state": "rejected"}, page=page_url).status_code == 302
     assert the_application(world["posting"].id).state == "rejected"
+
+
+@pytest.mark.parametrize(("lang", "message"), [("en", "3000"), ("ja", "3000")])
+def test_a_refused_application_shows_the_note_as_typed(world, lang, message):
+    client, posting = world["seeker_client"], world["posting"]
+    note = "I have welded for 4 years. " + "x" * 3000
+    response = apply(client, posting.id, lang=lang, cover_note=note)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert note in html  # the note comes back in its textarea, not lost behind a redirect
+    assert 'aria-invalid="true"' in html and message in html
+    assert count(Application, Application.posting_id == posting.id) == 0
