@@ -63,6 +63,9 @@ class Config:
     # Outbound fetches (imports): exact host names that may resolve to private addresses (an intranet
     # feed, or the test suite's local server). Empty in production unless you need it.
     PORTAL_FETCH_ALLOWED_HOSTS = ""
+    # How long an importer holds a source (renewed while it runs): when a host dies mid-import, another
+    # takes the source over this long after the dead one last renewed its lease.
+    IMPORT_LEASE_MINUTES = 30
     # E-mail: SMTP when MAIL_SERVER is set, otherwise .eml files in instance/outbox/ (MAIL_OUTBOX).
     MAIL_SERVER = ""
     MAIL_PORT = 587
@@ -107,6 +110,7 @@ _ENV_OVERRIDES = (
     "REGISTER_LIMIT_PER_IP",
     "REPORT_LIMIT_PER_IP",
     "PORTAL_FETCH_ALLOWED_HOSTS",
+    "IMPORT_LEASE_MINUTES",
     "CV_DIRECTORY",
     "MAIL_SERVER",
     "MAIL_PORT",
@@ -118,7 +122,7 @@ _ENV_OVERRIDES = (
 )
 
 
-_INTEGERS = ("PROXY_FIX_X_FOR", "MAIL_PORT", "DATABASE_POOL_SIZE", "DATABASE_CONNECT_TIMEOUT")
+_INTEGERS = ("PROXY_FIX_X_FOR", "MAIL_PORT", "DATABASE_POOL_SIZE", "DATABASE_CONNECT_TIMEOUT", "IMPORT_LEASE_MINUTES")
 
 
 class ConfigError(RuntimeError):
@@ -140,6 +144,9 @@ def load(app, config) -> None:
                 app.config[name] = int(value) if name in _INTEGERS else value
         if os.environ.get("DATABASE_URL"):
             app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+
+    if float(app.config["IMPORT_LEASE_MINUTES"]) <= 0:
+        raise ConfigError("IMPORT_LEASE_MINUTES must be more than zero.")
 
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)

@@ -13,13 +13,16 @@ import logging
 import multiprocessing
 import os
 import socket
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import insert, or_, select, update
 
 from portal.db import writing
@@ -40,7 +43,9 @@ from portal.timeutil import as_utc, today, utcnow
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=30)
+LEASE = timedelta(minutes=30)  # the default; app config IMPORT_LEASE_MINUTES overrides it
+# While it collects, a run renews its lease once a minute, or sooner when less than half of it is left.
+RENEW_EVERY = 60.0
 MAX_SKIPS_KEPT = 500
 MAX_SITEMAP_DEPTH = 2
 TAXONOMY_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -148,14 +153,22 @@ def due_sources(now: datetime | None = None) -> list[ImportSource]:
 # ---- leases -----------------------------------------------------------------------------------
 
 
-def claim(source_id: int, owner: str, now: datetime | None = None, lease: timedelta = LEASE) -> bool:
+def lease_length() -> timedelta:
+    """How long a lease lasts: IMPORT_LEASE_MINUTES in the app's config, else LEASE."""
+    minutes = current_app.config.get("IMPORT_LEASE_MINUTES") if has_app_context() else None
+    return timedelta(minutes=float(minutes)) if minutes else LEASE
+
+
+def claim(source_id: int, owner: str, now: datetime | None = None, lease: timedelta | None = None) -> bool:
     """Take the source's lease if nobody holds a live one. Safe across hosts and processes:
 
     on PostgreSQL the row is locked with SELECT … FOR UPDATE SKIP LOCKED (a busy row is skipped,
-    not waited for); on both databases the lease is set by one conditional UPDATE, so of two
-    processes racing for it exactly one sees its row updated.
+    not waited for: it is being claimed, renewed or stored by its holder); on both databases the
+    lease is set by one conditional UPDATE, so of two processes racing for it exactly one sees its
+    row updated.
     """
     now = now or utcnow()
+    lease = lease or lease_length()
     with writing():
         db.session.rollback()
         if db.engine.dialect.name == "postgresql":
@@ -175,6 +188,60 @@ def claim(source_id: int, owner: str, now: datetime | None = None, lease: timede
         )
         db.session.commit()
     return result.rowcount == 1
+
+
+def _extend_lease(connection, source_id: int, owner: str, expires_at: datetime) -> bool:
+    """Move the lease's end if `owner` still holds it (one conditional UPDATE). False: another
+    process has taken the source over. On PostgreSQL the UPDATE also locks the row until the
+    transaction ends, so a competing claim skips the source meanwhile."""
+    result = connection.execute(
+        update(ImportSource).where(ImportSource.id == source_id, ImportSource.lease_owner == owner)
+        .values(lease_expires_at=expires_at).execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+LEASE_LOST = ("lease_lost", "another process took over this source's import lease while this run was still "
+                            "going (the run outlasted its lease); nothing this run fetched was stored")
+
+
+class Lease:
+    """The lease a run holds, renewed while it collects: `keep()` is called between pages and
+    writes only when the renewal is due (see RENEW_EVERY), each time in a short transaction of its
+    own, never one held across fetches. Raises CollectError("lease_lost") once it is no longer ours."""
+
+    def __init__(self, source_id: int, owner: str, length: timedelta, expires_at: datetime | None = None):
+        self.source_id, self.owner, self.length = source_id, owner, length
+        self.expires_at = expires_at or utcnow() + length
+        self._renewed = time.monotonic()
+
+    def due(self) -> bool:
+        half_left = as_utc(self.expires_at) - utcnow() < self.length / 2
+        return half_left or time.monotonic() - self._renewed >= RENEW_EVERY
+
+    def keep(self) -> None:
+        if self.due():
+            self.renew()
+
+    def renew(self) -> None:
+        expires_at = utcnow() + self.length
+        # Its own connection: the session (and objects the collect stage reads) is left alone.
+        with writing(), db.engine.begin() as connection:
+            kept = _extend_lease(connection, self.source_id, self.owner, expires_at)
+        self._renewed = time.monotonic()
+        if not kept:
+            log.warning("import of source %s: lease lost by %s while collecting", self.source_id, self.owner)
+            raise CollectError(*LEASE_LOST)
+        self.expires_at = expires_at
+
+    def fence(self, now: datetime | None = None) -> bool:
+        """Inside the store transaction, first thing: extend the lease if it is still ours. False:
+        another process holds it now, and this run must not write anything of its own."""
+        expires_at = (now or utcnow()) + self.length
+        if not _extend_lease(db.session, self.source_id, self.owner, expires_at):
+            return False
+        self.expires_at = expires_at
+        return True
 
 
 def release(source_id: int, owner: str) -> None:
@@ -244,8 +311,15 @@ def _parse_document(kind: str, content: bytes, source: ImportSource, url: str):
         raise CollectError(error.reason, error.detail) from error
 
 
+def _no_lease() -> None:
+    pass
+
+
 def collect(source: ImportSource, fetcher: Fetcher, *, upload: bytes | None = None,
-            known_pages: dict[str, KnownPage] | None = None) -> Collected:
+            known_pages: dict[str, KnownPage] | None = None,
+            keep_lease: Callable[[], None] = _no_lease) -> Collected:
+    """Fetch and parse the source. `keep_lease` is called between fetches (a run's Lease.keep:
+    it renews the lease when due, and raises CollectError("lease_lost") to stop collecting)."""
     collected = Collected()
     if source.kind == SourceKind.CSV and upload is not None:
         result = _parse_document(SourceKind.CSV, upload, source, source.url)
@@ -253,6 +327,7 @@ def collect(source: ImportSource, fetcher: Fetcher, *, upload: bytes | None = No
         return collected
     response = _fetch_main(source, fetcher)
     collected.fetched += 1
+    keep_lease()
     collected.etag, collected.last_modified = response.etag, response.last_modified
     if response.not_modified:
         collected.not_modified = True
@@ -263,13 +338,13 @@ def collect(source: ImportSource, fetcher: Fetcher, *, upload: bytes | None = No
         collected.not_modified = True
         return collected
     if source.kind == SourceKind.JSONLD:
-        _collect_jsonld(source, fetcher, response, collected, known_pages or {})
+        _collect_jsonld(source, fetcher, response, collected, known_pages or {}, keep_lease)
         return collected
     result = _parse_document(source.kind, response.content, source, response.url)
     collected.items.extend(result.items)
     collected.skips.extend(result.skipped)
     if source.kind == SourceKind.FEED and result.links:
-        _follow_feed_links(source, fetcher, result, collected, known_pages or {})
+        _follow_feed_links(source, fetcher, result, collected, known_pages or {}, keep_lease)
     return collected
 
 
@@ -278,7 +353,8 @@ def _looks_like_sitemap(content: bytes) -> bool:
     return b"<urlset" in head or b"<sitemapindex" in head
 
 
-def _collect_jsonld(source, fetcher, response, collected: Collected, known_pages: dict[str, KnownPage]) -> None:
+def _collect_jsonld(source, fetcher, response, collected: Collected, known_pages: dict[str, KnownPage],
+                    keep_lease: Callable[[], None] = _no_lease) -> None:
     if not _looks_like_sitemap(response.content):
         result = _parse_document(SourceKind.JSONLD, response.content, source, response.url)
         collected.items.extend(result.items)
@@ -303,14 +379,17 @@ def _collect_jsonld(source, fetcher, response, collected: Collected, known_pages
                 collected.fetched += 1
             except FetchError as error:
                 raise CollectError(error.reason, f"{child}: {error.detail}") from error
+            keep_lease()
         depth += 1
-    _fetch_pages(source, fetcher, links, collected, known_pages)
+    _fetch_pages(source, fetcher, links, collected, known_pages, keep_lease=keep_lease)
 
 
 def _fetch_pages(source, fetcher, links: dict[str, str | None], collected: Collected,
-                 known_pages: dict[str, KnownPage], fallback: dict[str, RawItem] | None = None) -> None:
+                 known_pages: dict[str, KnownPage], fallback: dict[str, RawItem] | None = None,
+                 keep_lease: Callable[[], None] = _no_lease) -> None:
     """Fetch job pages (skipping those unchanged since last time), in parallel within the
-    source's politeness limit."""
+    source's politeness limit. `keep_lease` runs in this thread after each page; when it raises,
+    the pages not yet fetched are cancelled."""
     to_fetch = []
     for url, lastmod in links.items():
         known = known_pages.get(url)
@@ -319,57 +398,70 @@ def _fetch_pages(source, fetcher, links: dict[str, str | None], collected: Colle
             continue
         to_fetch.append((url, lastmod, known))
 
+    delay = source.delay_seconds  # read here: the worker threads must not touch the database session
+
     def fetch_one(job):
         url, lastmod, known = job
         try:
             page = fetcher.fetch(url, etag=known.etag if known else None,
                                  last_modified=known.last_modified if known else None, respect_robots=True,
-                                 min_delay=source.delay_seconds)
+                                 min_delay=delay)
             return job, page, None
         except FetchError as error:
             return job, None, error
 
     workers = max(1, min(source.max_concurrency, 32))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for (url, lastmod, known), page, error in pool.map(fetch_one, to_fetch):
-            if error is not None:
-                collected.errors += 1
-                collected.complete = False
-                collected.skips.append(Skip("fetch_failed", f"{error.reason}: {error.detail}"[:300], url=url))
-                if known is not None:
-                    collected.seen_unchanged.update(known.external_ids or [])
-                if fallback and url in fallback:
-                    collected.items.append(fallback[url])
-                continue
-            collected.fetched += 1
-            if page.not_modified and known is not None:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        _take_pages(pool.map(fetch_one, to_fetch), collected, fallback, keep_lease)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # after lease_lost: fetch no more pages
+
+
+def _take_pages(results, collected: Collected, fallback: dict[str, RawItem] | None,
+                keep_lease: Callable[[], None]) -> None:
+    for (url, lastmod, known), page, error in results:
+        keep_lease()
+        if error is not None:
+            collected.errors += 1
+            collected.complete = False
+            collected.skips.append(Skip("fetch_failed", f"{error.reason}: {error.detail}"[:300], url=url))
+            if known is not None:
                 collected.seen_unchanged.update(known.external_ids or [])
-                collected.pages[url] = (lastmod, known.etag, known.last_modified, known.external_ids or [])
-                continue
-            try:
-                result = parsers.parse_jsonld_page(page.content, page.url)
-            except parsers.ParseError as parse_error:
-                collected.skips.append(Skip(parse_error.reason, parse_error.detail[:300], url=url))
-                result = None
-            items = result.items if result else []
-            if result:
-                collected.skips.extend(result.skipped)
-            if not items and fallback and url in fallback:
-                items = [fallback[url]]
-            for item in items:
-                item.url = item.url or url
-                item.external_id = item.external_id or item.url
-            collected.items.extend(items)
-            collected.pages[url] = (lastmod, page.etag, page.last_modified, [i.external_id for i in items])
+            if fallback and url in fallback:
+                collected.items.append(fallback[url])
+            continue
+        collected.fetched += 1
+        if page.not_modified and known is not None:
+            collected.seen_unchanged.update(known.external_ids or [])
+            collected.pages[url] = (lastmod, known.etag, known.last_modified, known.external_ids or [])
+            continue
+        try:
+            result = parsers.parse_jsonld_page(page.content, page.url)
+        except parsers.ParseError as parse_error:
+            collected.skips.append(Skip(parse_error.reason, parse_error.detail[:300], url=url))
+            result = None
+        items = result.items if result else []
+        if result:
+            collected.skips.extend(result.skipped)
+        if not items and fallback and url in fallback:
+            items = [fallback[url]]
+        for item in items:
+            item.url = item.url or url
+            item.external_id = item.external_id or item.url
+        collected.items.extend(items)
+        collected.pages[url] = (lastmod, page.etag, page.last_modified, [i.external_id for i in items])
 
 
-def _follow_feed_links(source, fetcher, result, collected: Collected, known_pages) -> None:
+def _follow_feed_links(source, fetcher, result, collected: Collected, known_pages,
+                       keep_lease: Callable[[], None] = _no_lease) -> None:
     """Feed items are thin (title, link, summary): the linked page's JSON-LD, when there is one,
     replaces the item. A page that cannot be fetched keeps the feed's own item."""
     by_link = {item.url: item for item in result.items if item.url}
     collected.items = [item for item in collected.items if item.url not in by_link]
     before = collected.complete
-    _fetch_pages(source, fetcher, {link: None for link in by_link}, collected, known_pages, fallback=by_link)
+    _fetch_pages(source, fetcher, {link: None for link in by_link}, collected, known_pages, fallback=by_link,
+                 keep_lease=keep_lease)
     collected.complete = before  # a feed's own list is complete even when a linked page failed
 
 
@@ -676,13 +768,20 @@ def _remember_pages(source: ImportSource, collected: Collected) -> None:
 
 
 def run_source(source_id: int, fetcher: Fetcher, *, owner: str | None = None, upload: bytes | None = None,
-               now: datetime | None = None) -> ImportRun | None:
-    """Import one source if its lease can be had; None when another process holds it."""
+               now: datetime | None = None, lease: timedelta | None = None) -> ImportRun | None:
+    """Import one source if its lease can be had; None when another process holds it.
+
+    The lease (`lease`, else IMPORT_LEASE_MINUTES) is renewed while the run collects, and checked
+    again as the store transaction begins: a run that lost it (it outlasted its lease and another
+    process took the source over) stores nothing and is recorded as failed with "lease_lost"."""
     owner = owner or host_id()
-    if not claim(source_id, owner, now):
+    length = lease or lease_length()
+    now = now or utcnow()
+    if not claim(source_id, owner, now, length):
         return None
     try:
-        return _run_claimed(source_id, fetcher, owner=owner, upload=upload)
+        return _run_claimed(source_id, fetcher, owner=owner, upload=upload,
+                            lease=Lease(source_id, owner, length, expires_at=now + length))
     finally:
         release(source_id, owner)
 
@@ -692,7 +791,7 @@ def run_source(source_id: int, fetcher: Fetcher, *, owner: str | None = None, up
 INTERRUPTED = "interrupted: the import stopped before it finished; nothing it fetched was stored"
 
 
-def _run_claimed(source_id: int, fetcher: Fetcher, *, owner: str, upload: bytes | None) -> ImportRun:
+def _run_claimed(source_id: int, fetcher: Fetcher, *, owner: str, upload: bytes | None, lease: Lease) -> ImportRun:
     started = utcnow()
     with writing():
         db.session.rollback()
@@ -709,21 +808,33 @@ def _run_claimed(source_id: int, fetcher: Fetcher, *, owner: str, upload: bytes 
                    for row in db.session.execute(
                        select(ImportPage.url, ImportPage.lastmod, ImportPage.etag, ImportPage.last_modified,
                               ImportPage.external_ids).where(ImportPage.source_id == source_id))}
-    db.session.commit()  # no transaction held while fetching
+    # No transaction held while fetching: collect reads a copy that is not in the session, since the
+    # session's own object, expired by the commit, would begin a transaction again to reload itself.
+    source = _unattached_copy(source)
+    db.session.commit()
     try:
-        collected = collect(source, fetcher, upload=upload, known_pages=known_pages)
+        collected = collect(source, fetcher, upload=upload, known_pages=known_pages, keep_lease=lease.keep)
         error = None
     except CollectError as failure:
         collected, error = None, failure
     now = utcnow()
     with writing():
         db.session.rollback()
-        source = db.session.get(ImportSource, source_id)
+        # Fencing: the store transaction begins by extending the lease if it is still ours (on
+        # PostgreSQL this also locks the source's row until commit, so a competing claim skips it).
+        lost = (error is not None and error.reason == LEASE_LOST[0]) or not lease.fence(now)
         run = db.session.get(ImportRun, run_id)
-        source.last_run_at = now
-        if error is not None:
+        if lost:
+            # Another process holds the source and writes its postings and state: only this run's
+            # own row is written.
+            _record_lost(run)
+        elif error is not None:
+            source = db.session.get(ImportSource, source_id)
+            source.last_run_at = now
             _record_failure(source, run, error, now)
         else:
+            source = db.session.get(ImportSource, source_id)
+            source.last_run_at = now
             try:
                 if collected.not_modified:
                     run.status = RunStatus.NOT_MODIFIED
@@ -741,9 +852,14 @@ def _run_claimed(source_id: int, fetcher: Fetcher, *, owner: str, upload: bytes 
             except Exception as failure:  # noqa: BLE001 - any failure in store: write nothing but the run
                 log.exception("Import of source %s failed while storing", source.name)
                 db.session.rollback()
-                source = db.session.get(ImportSource, source_id)
+                held = lease.fence(now)  # the rollback undid the first extension and its row lock
                 run = db.session.get(ImportRun, run_id)  # as committed when it started: running, all zero
-                _record_failure(source, run, CollectError("store_failed", repr(failure)[:500]), now)
+                if held:
+                    source = db.session.get(ImportSource, source_id)
+                    source.last_run_at = now
+                    _record_failure(source, run, CollectError("store_failed", repr(failure)[:500]), now)
+                else:
+                    _record_lost(run)
         run.finished_at = utcnow()
         run.duration_ms = int((as_utc(run.finished_at) - as_utc(started)).total_seconds() * 1000)
         db.session.commit()
@@ -753,9 +869,16 @@ def _run_claimed(source_id: int, fetcher: Fetcher, *, owner: str, upload: bytes 
     return run
 
 
+def _unattached_copy(source: ImportSource) -> ImportSource:
+    """The source's column values in an object no session knows (never added, never flushed)."""
+    return ImportSource(**{attr.key: getattr(source, attr.key) for attr in sa_inspect(ImportSource).column_attrs})
+
+
 def _close_interrupted_runs(source_id: int, now: datetime) -> None:
     """Runs of this source still marked running belong to a process that died: the caller holds the
-    source's lease, which it could only take once theirs had expired. They count as failures."""
+    source's lease, which it could only take once theirs had expired (a live run renews its lease).
+    They count as failures. (A run that was only stalled finds its lease lost when it goes on, and
+    records itself as failed with "lease_lost".)"""
     stale = db.session.scalars(select(ImportRun).where(ImportRun.source_id == source_id,
                                                        ImportRun.status == RunStatus.RUNNING)).all()
     if not stale:
@@ -766,6 +889,14 @@ def _close_interrupted_runs(source_id: int, now: datetime) -> None:
         source.consecutive_failures += 1
         source.last_error = INTERRUPTED
         log.warning("import %s: run %d on %s was interrupted; closed as failed", source.name, run.id, run.host)
+
+
+def _record_lost(run: ImportRun) -> None:
+    """A run that lost its lease failed, but the source is left as its new holder keeps it (no failure
+    counted, no backoff): the source did nothing wrong, this run was only too slow."""
+    run.status = RunStatus.FAILED
+    run.errors = 1
+    run.error = "{}: {}".format(*LEASE_LOST)
 
 
 def _record_failure(source: ImportSource, run: ImportRun, error: CollectError, now: datetime) -> None:
