@@ -121,6 +121,12 @@ ELIGIBILITY_NAMES = {
     "needs_steps": _l("A few steps first"),
     "not_eligible": _l("Not possible for you yet"),
 }
+# The same verdicts for the recruiter reading an applicant's match.
+APPLICANT_ELIGIBILITY_NAMES = {
+    "eligible": _l("Can take this job now"),
+    "needs_steps": _l("Has a few steps to take first"),
+    "not_eligible": _l("Cannot take this job yet"),
+}
 
 
 def init_app(app) -> None:
@@ -139,6 +145,7 @@ def init_app(app) -> None:
         "run_status_names": RUN_STATUS_NAMES,
         "skip_reason_names": SKIP_REASON_NAMES,
         "eligibility_names": ELIGIBILITY_NAMES,
+        "applicant_eligibility_names": APPLICANT_ELIGIBILITY_NAMES,
     }
 
     @app.context_processor

@@ -51,6 +51,46 @@ MESSAGES = {
     "no_housing": _l("Housing is not provided, and you need it."),
 }
 
+# The same reasons for the recruiter reading an applicant's match: about the applicant, not "you".
+RECRUITER_MESSAGES = {
+    "trade_fits_occupation": _l("The applicant's trade %(trade)s fits this job: %(occupation)s."),
+    "trade_fits_sector": _l("The applicant's trade %(trade)s fits %(sector)s."),
+    "experience": _l("%(years)s years of experience as %(trade)s."),
+    "navttc_level": _l("Holds NAVTTC level %(level)s in %(trade)s."),
+    "no_matching_trade": _l("None of the applicant's trades is in %(sector)s yet."),
+    "titp_exempts_tests": _l("Completed Technical Intern Training in %(sector)s: no skills or Japanese test needed."),
+    "passed_skills_test": _l("Passed the %(sector)s skills test."),
+    "has_jft_or_n4": _l("The applicant's Japanese (%(have)s) is enough for the Specified Skilled Worker visa."),
+    "passed_nursing_japanese": _l("Passed the Nursing Care Japanese Language Evaluation Test."),
+    "ssw1_not_in_field": _l("%(sector)s is not a Specified Skilled Worker field."),
+    "pass_skills_test": _l("Has not passed the %(sector)s skills test yet."),
+    "pass_jft_or_n4": _l("Has not passed JFT-Basic or JLPT N4 yet (has %(have)s)."),
+    "pass_nursing_japanese": _l("Has not passed the Nursing Care Japanese Language Evaluation Test yet."),
+    "passed_ssw2_test": _l("Passed the %(sector)s test for Specified Skilled Worker (ii)."),
+    "ssw2_not_in_field": _l("%(sector)s has no Specified Skilled Worker (ii) visa."),
+    "pass_ssw2_test": _l("Has not passed the %(sector)s test for Specified Skilled Worker (ii) yet."),
+    "ssw2_follows_ssw1": _l("Specified Skilled Worker (ii) usually comes after some years of (i) in %(sector)s."),
+    "meets_esd_japanese": _l("The applicant's Japanese (%(have)s) is enough to start %(route)s."),
+    "reach_n5": _l("Needs JLPT N5 or JFT-Basic before %(route)s (has %(have)s)."),
+    "has_degree": _l("The applicant's education (%(education)s) fits the Engineer / Specialist visa."),
+    "has_10_years": _l("%(years)s years as %(trade)s count for the Engineer / Specialist visa."),
+    "needs_degree_or_10_years": _l("The Engineer / Specialist visa needs a university degree or 10 years of related work (the applicant has %(education)s, %(years)s years)."),
+    "meets_japanese_level": _l("The applicant's Japanese (%(have)s) meets this job's level (%(needed)s)."),
+    "needs_japanese_level": _l("This job needs %(needed)s; the applicant has %(have)s."),
+    "has_japanese_licence": _l("Has a Japanese driving licence."),
+    "needs_driving_licence": _l("This job needs a driving licence; the applicant has none."),
+    "convert_licence": _l("Has %(have)s: it must be changed to a Japanese driving licence."),
+    "preferred_sector": _l("%(sector)s is one of the fields the applicant chose."),
+    "outside_preferred_sectors": _l("%(sector)s is not one of the fields the applicant chose."),
+    "preferred_location": _l("%(prefecture)s is in a region the applicant chose."),
+    "outside_preferred_locations": _l("%(prefecture)s is not in a region the applicant chose."),
+    "pay_meets_preference": _l("The pay (about %(pay)s a month) meets the applicant's minimum of %(min)s."),
+    "pay_below_preference": _l("The pay (about %(pay)s a month) is below the applicant's minimum of %(min)s."),
+    "pay_not_stated": _l("The pay is not stated; the applicant's minimum is %(min)s."),
+    "housing_provided": _l("Housing is provided."),
+    "no_housing": _l("Housing is not provided, and the applicant needs it."),
+}
+
 LEVEL_WORDS = {"none": _l("no Japanese test"), "JFT_BASIC": _l("JFT-Basic")}
 ROUTE_WORDS = {
     "employment_for_skill_development": _l("Employment for Skill Development"),
@@ -61,7 +101,8 @@ LICENCE_WORDS = {
     "international": _l("international permit"),
 }
 
-assert set(MESSAGES) == set(REASON_CODES), "every engine reason needs words"
+assert set(MESSAGES) == set(REASON_CODES) == set(RECRUITER_MESSAGES), "every engine reason needs words for both readers"
+AUDIENCES = {"seeker": MESSAGES, "recruiter": RECRUITER_MESSAGES}
 
 
 def _labelled(table: str):
@@ -103,11 +144,12 @@ def _value(name: str, value: str, lang: str) -> str:
     return writer(value, lang) if writer else value
 
 
-def reason_text(reason: Reason, lang: str | None = None) -> str:
-    """The sentence for a reason, in `lang` (default: the current page's language)."""
+def reason_text(reason: Reason, lang: str | None = None, audience: str = "seeker") -> str:
+    """The sentence for a reason, in `lang` (default: the current page's language), written to the
+    job seeker ("you") or, with audience="recruiter", about the applicant."""
     lang = lang or current_language()
     with force_locale(lang):
         params = {name: _value(name, value, lang) for name, value in reason.params}
         if reason.code == "convert_licence":
             params["have"] = ", ".join(str(LICENCE_WORDS.get(code, code)) for code in dict(reason.params)["have"].split(","))
-        return str(MESSAGES[reason.code]) % params
+        return str(AUDIENCES[audience][reason.code]) % params

@@ -472,3 +472,23 @@ def test_a_refused_application_shows_the_note_as_typed(world, lang, message):
     assert note in html  # the note comes back in its textarea, not lost behind a redirect
     assert 'aria-invalid="true"' in html and message in html
     assert count(Application, Application.posting_id == posting.id) == 0
+
+
+def test_the_recruiter_reads_the_match_about_the_applicant_not_to_them(world):
+    apply(world["seeker_client"], world["posting"].id)
+    application = the_application(world["posting"].id)
+    client = world["recruiter_client"]
+    english = client.get(f"/en/recruiter/applications/{application.id}").get_data(as_text=True)
+    match = english[english.index('id="match-title"'):english.index("</section>", english.index('id="match-title"'))]
+    assert "Can take this job now" in match
+    assert "The applicant&#39;s trade Welder fits Industrial products manufacturing." in match
+    assert "Passed the Industrial products manufacturing skills test." in match
+    assert "Your " not in match and "You " not in match
+    japanese = client.get(f"/ja/recruiter/applications/{application.id}").get_data(as_text=True)
+    match_ja = japanese[japanese.index('id="match-title"'):japanese.index("</section>", japanese.index('id="match-title"'))]
+    assert "応募者の職種" in match_ja and "あなた" not in match_ja
+    listing = client.get(f"/en/recruiter/postings/{world['posting'].id}/applicants").get_data(as_text=True)
+    assert "The applicant" in listing and "Your trade" not in listing
+    # The seeker still reads the same reasons written to them.
+    job = world["seeker_client"].get(f"/en/jobs/{world['posting'].id}").get_data(as_text=True)
+    assert "Your trade Welder" in job
