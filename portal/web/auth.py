@@ -59,7 +59,17 @@ def login():
             sign_in(user)
             flash(_("You are logged in."), "success")
             return redirect(_safe_next(request.args.get("next")) or home_for(user.role))
-    return render_template("auth/login.html", form=form)
+    # Someone without an account (say, opening an invitation) registers and still lands where they were going.
+    return render_template("auth/login.html", form=form, next_url=_safe_next(request.args.get("next")))
+
+
+def _role_for(next_url: str | None) -> str | None:
+    """The role a page asks for: an invitation link (/…/recruiter/…) means a recruiter account."""
+    if next_url:
+        area = next_url.split("/")[2:3]
+        if area and area[0] in ("seeker", "recruiter"):
+            return area[0]
+    return None
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -68,8 +78,11 @@ def register():
     if current_user.is_authenticated:
         return redirect(home_for(current_user.role))
     form = RegisterForm()
+    next_url = _safe_next(request.args.get("next"))
     if request.method == "GET" and request.args.get("role") in ("seeker", "recruiter"):
         form.role.data = request.args["role"]
+    elif request.method == "GET" and _role_for(next_url):
+        form.role.data = _role_for(next_url)
     if form.validate_on_submit():
         try:
             user = services.register(form.email.data, form.password.data, form.role.data,
@@ -79,8 +92,8 @@ def register():
         else:
             sign_in(user)
             flash(_("Welcome! Your account is ready."), "success")
-            return redirect(home_for(user.role))
-    return render_template("auth/register.html", form=form)
+            return redirect(next_url or home_for(user.role))
+    return render_template("auth/register.html", form=form, next_url=next_url)
 
 
 @bp.post("/logout")

@@ -360,3 +360,37 @@ def test_dashboard_counts_applicants_from_the_applications_feature(client, db, l
         applications.apply(make_user("seeker"), posting.id, "Hello", include_cv=False)
     html = client.get("/en/recruiter/").get_data(as_text=True)
     assert f'href="/en/recruiter/postings/{posting.id}/applicants">2</a>' in html
+
+
+def test_an_invited_person_without_an_account_registers_and_lands_on_the_invitation(app, client, db, login_as):
+    import re
+
+    from portal.accounts import organisations
+
+    owner = login_as("recruiter", is_organisation_owner=True)
+    tokens: list[str] = []
+    with app.test_request_context():
+        organisations.invite(owner, "newcomer@example.com", link_for=lambda token: tokens.append(token) or token)
+    token = tokens[0]
+    client.post("/en/logout", data={"csrf_token": form_token(client, "/en/recruiter/")})
+    link = f"/ja/recruiter/invitations/{token}"
+    to_login = client.get(link)
+    assert to_login.status_code == 302 and "/ja/login?next=" in to_login.headers["Location"]
+    login_page = client.get(to_login.headers["Location"]).get_data(as_text=True)
+    register_url = re.search(r'href="(/ja/register\?next=[^"]+)"', login_page).group(1).replace("&amp;", "&")
+    register_page = client.get(register_url).get_data(as_text=True)
+    assert re.search(r'value="recruiter"[^>]*checked|checked[^>]*value="recruiter"', register_page)
+    assert f'href="/ja/login?next={link}"' in register_page  # and back, if they had an account after all
+    response = client.post(register_url, data={
+        "csrf_token": csrf_token_from(register_page), "display_name": "New Comer", "email": "newcomer@example.com",
+        "password": TEST_PASSWORD, "confirm": TEST_PASSWORD, "role": "recruiter"})
+    assert response.status_code == 302 and response.headers["Location"] == link
+    page = client.get(link).get_data(as_text=True)
+    client.post(link, data={"csrf_token": csrf_token_from(page)})
+    newcomer = _db.session.scalar(select(User).where(User.email == "newcomer@example.com"))
+    assert newcomer.organisation_id == owner.organisation_id
+
+
+def test_register_refuses_an_offsite_next(client, db):
+    page = client.get("/en/register?next=//evil.example/").get_data(as_text=True)
+    assert 'href="/en/login"' in page and "/en/login?next=" not in page
