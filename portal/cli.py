@@ -268,6 +268,19 @@ def postings_expire():
     click.echo(f"{expire_due()} postings expired.")
 
 
+@postings_cli.command("reindex")
+def postings_reindex():
+    """Recompute every posting's search tokens (after editing synonyms or reference labels). Running
+    web processes see the new tokens at their next full snapshot reload (within 10 minutes)."""
+    from portal.extensions import db
+    from portal.jobs.indexing import reindex
+
+    with writing():
+        changed = reindex()
+        db.session.commit()
+    click.echo(f"{changed} postings reindexed.")
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 def backup_command(path):

@@ -5,6 +5,14 @@ often two characters (介護, 溶接, 農業), which trigram indexes cannot find
 Japanese characters is indexed as its single characters and its overlapping pairs (介護職 → 介 護 職
 介護 護職), and Latin text as lower-cased words. SQLite's FTS5 (unicode61) and PostgreSQL's
 `to_tsvector('simple', …)` then index the same space-separated tokens.
+
+The tokens are a set (no positions), so a phrase such as "care worker" cannot be asked for as words
+side by side. Each pair of Latin words joined only by spaces or a hyphen is therefore indexed as one
+more token, the two words run together behind a 0 (care worker → 0careworker), and a phrase in a
+query asks for its pairs: otherwise 介護, through its synonym "care worker", would find a forestry
+job that asks you to "care for the forests" and is titled "Forestry worker". The leading 0 keeps the
+pairs out of a word's prefix search (care* must not scan careworker, carefor, …), and both
+databases keep such a token whole.
 """
 
 from __future__ import annotations
@@ -20,6 +28,9 @@ _RUN = re.compile(rf"[{_CJK}]+|[^\W_{_CJK}]+", re.UNICODE)
 _IS_CJK = re.compile(rf"[{_CJK}]")
 # Particles and marks that join words in a Japanese query typed without spaces (東京の介護).
 _JA_JOINERS = re.compile(r"[のでとやへにを・、。／/]")
+PAIR_MARK = "0"
+# What may stand between two Latin words of one phrase.
+_PHRASE_GAP = re.compile(r"[\s\-\u2010\u2011]+")
 _MAX_TERM_WORDS = 4
 # Words that say nothing about which job: every posting here is a job in Japan.
 STOP_WORDS = frozenset({
@@ -42,13 +53,31 @@ def _runs(text: str) -> list[str]:
     return _RUN.findall(normalise(text))
 
 
+def _latin_pairs(text: str) -> list[tuple[str, str]]:
+    """Adjacent Latin words of one phrase (nothing but spaces or a hyphen between them). Stop words
+    make no pairs (a "care at home" is not needed to find "care"), which keeps the index small."""
+    pairs = []
+    previous = None
+    for match in _RUN.finditer(text):
+        word = match.group()
+        if is_cjk(word) or word in STOP_WORDS:
+            previous = None
+            continue
+        if previous is not None and _PHRASE_GAP.fullmatch(text, previous.end(), match.start()):
+            pairs.append((previous.group(), word))
+        previous = match
+    return pairs
+
+
 def index_tokens(texts: Iterable[str | None]) -> str:
-    """The space-separated tokens to index for these texts (duplicates removed, order kept)."""
+    """The space-separated tokens to index for these texts (duplicates removed, order kept): single
+    Japanese characters and their pairs, Latin words, and Latin word pairs run together (marked)."""
     seen: dict[str, None] = {}
     for text in texts:
         if not text:
             continue
-        for run in _runs(text):
+        text = normalise(text)
+        for run in _RUN.findall(text):
             if is_cjk(run):
                 for char in run:
                     seen.setdefault(char, None)
@@ -56,17 +85,32 @@ def index_tokens(texts: Iterable[str | None]) -> str:
                     seen.setdefault(run[i : i + 2], None)
             else:
                 seen.setdefault(run, None)
+        for first, second in _latin_pairs(text):
+            seen.setdefault(PAIR_MARK + first + second, None)
     return " ".join(seen)
 
 
 def phrase_tokens(phrase: str) -> list[str]:
-    """Tokens that must all be present for a phrase to match (pairs for Japanese, words otherwise)."""
+    """Tokens that must all be present for a phrase to match: pairs for Japanese, words otherwise,
+    and for several Latin words side by side their pairs run together (care worker → 0careworker)."""
     tokens: list[str] = []
-    for run in _runs(phrase):
+    latin: list[str] = []
+
+    def end_of_latin() -> None:
+        tokens.extend(latin if len(latin) == 1 else [PAIR_MARK + a + b for a, b in zip(latin, latin[1:])])
+        latin.clear()
+
+    text = normalise(phrase)
+    pairs = set(_latin_pairs(text))
+    for run in _RUN.findall(text):
         if is_cjk(run):
+            end_of_latin()
             tokens.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
         else:
-            tokens.append(run)
+            if latin and (latin[-1], run) not in pairs:
+                end_of_latin()
+            latin.append(run)
+    end_of_latin()
     return tokens
 
 
@@ -106,7 +150,7 @@ def _split_query(query: str, synonyms: Mapping[str, frozenset[str]]) -> list[str
     while i < len(pieces):
         for span in range(min(_MAX_TERM_WORDS, len(pieces) - i), 0, -1):
             candidate = " ".join(pieces[i : i + span])
-            if span == 1 or candidate in synonyms:
+            if span == 1 or candidate in synonyms or singular(candidate) in synonyms:  # care workers
                 terms.append(candidate)
                 i += span
                 break

@@ -55,10 +55,12 @@ class Reference:
 _cache: dict[str, Reference] = {}
 
 
-def _load() -> Reference:
-    sectors = db.session.scalars(select(Sector).order_by(Sector.sort_order)).all()
+def load(session=None) -> Reference:
+    """The reference tables as read now, through `session` (default: the app's; a migration passes its own)."""
+    session = session or db.session
+    sectors = session.scalars(select(Sector).order_by(Sector.sort_order)).all()
     concepts: dict[str, set[str]] = {}
-    for concept, term in db.session.execute(select(Synonym.concept, Synonym.term)):
+    for concept, term in session.execute(select(Synonym.concept, Synonym.term)):
         concepts.setdefault(concept, set()).add(normalise(term))
     synonyms: dict[str, set[str]] = {}
     for terms in concepts.values():
@@ -68,14 +70,14 @@ def _load() -> Reference:
         sectors={s.code: Label(s.code, s.name_en, s.name_ja) for s in sectors},
         sector_order=[s.code for s in sectors],
         regions={r.code: Label(r.code, r.name_en, r.name_ja)
-                 for r in db.session.scalars(select(Region).order_by(Region.sort_order))},
+                 for r in session.scalars(select(Region).order_by(Region.sort_order))},
         prefectures={p.code: PrefectureLabel(p.code, p.name_en, p.name_ja, p.region_code)
-                     for p in db.session.scalars(select(Prefecture).order_by(Prefecture.code))},
-        occupations={o.isco: Label(o.isco, o.name_en, o.name_ja) for o in db.session.scalars(select(Occupation))},
+                     for p in session.scalars(select(Prefecture).order_by(Prefecture.code))},
+        occupations={o.isco: Label(o.isco, o.name_en, o.name_ja) for o in session.scalars(select(Occupation))},
         sub_areas={(a.sector_code, a.code): Label(a.code, a.name_en, a.name_ja)
-                   for a in db.session.scalars(select(SubArea))},
+                   for a in session.scalars(select(SubArea))},
         trades={t.code: TradeLabel(t.code, t.name_en, t.name_ja, t.name_ur, tuple(t.isco_codes), tuple(t.sector_codes))
-                for t in db.session.scalars(select(Trade))},
+                for t in session.scalars(select(Trade))},
         synonyms={term: frozenset(terms) for term, terms in synonyms.items()},
         loaded_at=time.monotonic(),
     )
@@ -85,7 +87,7 @@ def reference() -> Reference:
     key = str(db.engine.url)
     cached = _cache.get(key)
     if cached is None or time.monotonic() - cached.loaded_at > TTL_SECONDS:
-        cached = _cache[key] = _load()
+        cached = _cache[key] = load()
     return cached
 
 

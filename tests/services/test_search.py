@@ -289,3 +289,35 @@ def test_the_snapshot_reads_dates_as_python_counts_them(db):
     assert snapshot.monthly[row] == -1 and snapshot.housing[row] and snapshot.listed[row]
     assert snapshot.visa[row] == (1 << 0) | (1 << 3)  # ssw1 and engineer, in VISA_CODES order
     assert snapshot.valid_through[snapshot.rows_for([open_ended.id])[0]] == posting_index.NO_DATE
+
+
+def test_a_synonym_phrase_matches_as_a_phrase_not_as_scattered_words(db):
+    """介護 → "care worker": the forestry job that asks you to "care for the forests" is no match."""
+    org = make_organisation()
+    forestry = make_posting(organisation=org, title_en="Forestry worker", sector_code="forestry",
+                            description_en="You will care for the forests: cutting branches, thinning trees.")
+    carer = make_posting(organisation=org, title_en="Care-worker for a day service", sector_code="nursing_care",
+                         description_en="Support elderly guests.")
+    for query in ("介護", "care worker", "care workers"):
+        assert ids(SearchParams(q=query)) == {carer.id}, query
+    assert ids(SearchParams(q="forests care")) == {forestry.id}  # words typed apart still match apart
+
+
+def test_reindex_recomputes_tokens_and_leaves_updated_at(app, db):
+    from sqlalchemy import text
+
+    from portal.jobs.search import clear_facet_cache
+
+    posting = make_posting(title_en="Care worker")
+    updated = posting.updated_at
+    _db.session.execute(text("UPDATE postings SET search_tokens = 'care worker' WHERE id = :id"), {"id": posting.id})
+    _db.session.commit()
+    assert posting.id not in ids(SearchParams(q="介護"))  # tokens from before the word pairs
+    result = app.test_cli_runner().invoke(args=["postings", "reindex"])
+    assert result.exit_code == 0 and "postings reindexed" in result.output
+    _db.session.expire_all()
+    refreshed = _db.session.get(Posting, posting.id)
+    assert "0careworker" in refreshed.search_tokens.split()
+    assert refreshed.updated_at == updated
+    clear_facet_cache()  # what every web process does within 10 minutes (its full snapshot reload)
+    assert posting.id in ids(SearchParams(q="介護"))
