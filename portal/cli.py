@@ -270,7 +270,8 @@ def postings_expire():
 
 @postings_cli.command("reindex")
 def postings_reindex():
-    """Recompute every posting's search tokens (after editing synonyms or reference labels). Running
+    """Recompute every posting's search tokens (after the names of fields, prefectures or occupations
+    change; synonyms need no reindex, they widen queries). Running
     web processes see the new tokens at their next full snapshot reload (within 10 minutes)."""
     from portal.extensions import db
     from portal.jobs.indexing import reindex
