@@ -49,10 +49,10 @@ def cluster() -> tuple[str, str]:
     return version, name
 
 
-def pg_ctl(action: str) -> None:
+def pg_ctl(action: str, check: bool = True) -> None:
     version, name = cluster()
     subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, name, action, *(
-        ["-m", "fast"] if action == "stop" else [])], check=True)
+        ["-m", "fast"] if action == "stop" else [])], check=check, capture_output=not check)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,8 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         boots_after = log_path.read_text().count("Booting worker")
     finally:
         stopping.set()
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", *cluster(), "start"], check=False,
-                       capture_output=True)  # never leave the machine without its database
+        pg_ctl("start", check=False)  # never leave the machine without its database (already up: a no-op error)
         stop(server)
 
     down_at, starting_at, up_at = phase["down_at"], phase["starting_at"], phase["up_at"]

@@ -47,8 +47,6 @@ from search_bench import DEFAULT_SQLITE_URL, PG_SCHEMA, environment, make_app, p
 
 BIN = Path(sys.executable).parent
 PASSWORD = "load-test-password-2026"  # noqa: S105 - throwaway accounts in the benchmark database only
-PAGE_KINDS = ("search page", "job page", "quick match", "home page", "my matches", "my applications",
-              "recruiter dashboard", "recruiter applicants", "login form", "posting editor")
 
 
 def free_port() -> int:

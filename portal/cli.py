@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.db import writing
-from portal.security import DATABASE_DOWN_ERRORS, cannot_write
+from portal.security import DATABASE_DOWN_ERRORS, cannot_write, driver_message
 
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -97,8 +97,7 @@ def sources_enable(name):
 
 def _database_problem(error) -> str:
     """One line for the operator: what the database said, without SQL or values."""
-    cause = getattr(error, "orig", None) or error
-    detail = (str(cause).splitlines() or [""])[0]
+    detail = driver_message(error)
     if cannot_write(error):
         return f"the database cannot be written (disk full or read-only): {detail}"
     return f"the database is unavailable: {detail}"

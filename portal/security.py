@@ -107,9 +107,24 @@ _CANNOT_WRITE_SQLITE = ("SQLITE_FULL", "SQLITE_READONLY")  # and SQLITE_READONLY
 _CANNOT_WRITE_SQLSTATES = {"53100", "25006"}
 
 
+def _driver_error(error):
+    """The database driver's own exception inside SQLAlchemy's wrapper."""
+    return getattr(error, "orig", None) or error
+
+
+def driver_message(error) -> str:
+    """The first line of what the database driver said: host and port, never SQL values."""
+    return (str(_driver_error(error)).splitlines() or [""])[0]
+
+
+def describe_database_error(error) -> str:
+    """"OperationalError: database or disk is full": one log-safe line."""
+    return f"{type(_driver_error(error)).__name__}: {driver_message(error)}"
+
+
 def cannot_write(error) -> bool:
     """True for "database or disk is full" and "attempt to write a readonly database"."""
-    cause = getattr(error, "orig", None) or error
+    cause = _driver_error(error)
     name = getattr(cause, "sqlite_errorname", None) or ""
     return name.startswith(_CANNOT_WRITE_SQLITE) or getattr(cause, "sqlstate", None) in _CANNOT_WRITE_SQLSTATES
 
@@ -119,8 +134,7 @@ def handle_database_down(error):
     503, not a 500."""
     from portal.extensions import db
 
-    cause = getattr(error, "orig", None) or error  # the driver's message: host and port, never SQL values
-    detail = f"{type(cause).__name__}: {(str(cause).splitlines() or [''])[0]}"
+    detail = describe_database_error(error)
     full_or_read_only = cannot_write(error)
     if full_or_read_only:
         logger.error("database cannot be written (disk full or read-only): %s", detail)
@@ -159,9 +173,7 @@ def end_database_session(_error=None) -> None:
     try:
         db.session.remove()
     except DATABASE_DOWN_ERRORS as error:
-        cause = getattr(error, "orig", None) or error
-        logger.warning("database connection lost at the end of a request: %s: %s", type(cause).__name__,
-                       (str(cause).splitlines() or [""])[0])
+        logger.warning("database connection lost at the end of a request: %s", describe_database_error(error))
         db.session.registry.clear()
 
 

@@ -66,7 +66,6 @@ def reindex(session=None, batch_size: int = 2000) -> int:
     session = session or db.session
     ref = load(session)
     columns = [column for column in Posting.__table__.columns if column.key != "search_tokens"]
-    id_at = [column.key for column in columns].index("id")
     changed = 0
     last_id = 0
     while True:
@@ -88,7 +87,7 @@ def reindex(session=None, batch_size: int = 2000) -> int:
         if updates:
             session.execute(update(Posting), updates)  # by primary key, one statement per batch
             changed += len(updates)
-        last_id = row[3 + id_at]
+        last_id = values["id"]  # of the batch's last row
 
 
 def _compact_search_index(session) -> None:

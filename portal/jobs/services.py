@@ -51,8 +51,9 @@ def count_view(posting_id: int) -> None:
     except OperationalError as error:
         # A view counter never stops anyone reading a job: on a full or read-only database (or one
         # locked for longer than the busy timeout) the view is not counted and the page is shown.
-        cause = getattr(error, "orig", None) or error
-        log.warning("view of posting %d not counted: %s", posting_id, (str(cause).splitlines() or [""])[0])
+        from portal.security import driver_message
+
+        log.warning("view of posting %d not counted: %s", posting_id, driver_message(error))
 
 
 def view_counts(posting_ids: list[int]) -> dict[int, int]:
