@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from portal import config as config_module
-from portal.config import PROJECT_ROOT
+from portal.config import PACKAGE_DIR, TEMPLATES_DIR, instance_path
 
 
 MAX_ROW_ID = 2**31 - 1  # the largest INTEGER primary key PostgreSQL holds
@@ -30,8 +30,8 @@ def create_app(config=None) -> Flask:
     """config → extensions → i18n → security → areas → CLI."""
     app = Flask(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
-        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=instance_path(),
+        template_folder=str(TEMPLATES_DIR),
         static_folder="static",
     )
     config_module.load(app, config)
@@ -58,7 +58,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "portal" / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

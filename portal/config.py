@@ -6,7 +6,23 @@ import os
 import secrets
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+# A checkout keeps templates and catalogs at the top level of the project. An installed wheel carries
+# copies inside the package (setup.py's build step puts them in portal/bundled/, with compiled
+# catalogs) and has no project folder to keep instance data in.
+IS_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file()
+RESOURCE_ROOT = PROJECT_ROOT if IS_CHECKOUT else PACKAGE_DIR / "bundled"
+TEMPLATES_DIR = RESOURCE_ROOT / "templates"
+TRANSLATIONS_DIR = RESOURCE_ROOT / "translations"
+
+
+def instance_path() -> str | None:
+    """PORTAL_INSTANCE_PATH, else instance/ in a checkout; None lets Flask choose for an installed
+    package (<prefix>/var/portal-instance), never a folder inside site-packages."""
+    if os.environ.get("PORTAL_INSTANCE_PATH"):
+        return os.environ["PORTAL_INSTANCE_PATH"]
+    return str(PROJECT_ROOT / "instance") if IS_CHECKOUT else None
 
 
 class Config:
@@ -31,7 +47,7 @@ class Config:
     LANGUAGES = ("en", "ja")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Asia/Karachi"  # most readers (workers, consulate staff) are in Pakistan
-    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "translations")
+    BABEL_TRANSLATION_DIRECTORIES = str(TRANSLATIONS_DIR)
     LANGUAGE_COOKIE = "lang"
 
     MAX_CONTENT_LENGTH = 6 * 1024 * 1024  # a CV (5 MiB) plus the form around it

@@ -36,10 +36,10 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
-from urllib.robotparser import RobotFileParser
 
 import requests
 import urllib3
+from protego import Protego
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -514,7 +514,7 @@ class Fetcher:
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._next_start: dict[str, float] = {}
-        self._robots: dict[str, tuple[RobotFileParser, float]] = {}
+        self._robots: dict[str, tuple[Protego, float]] = {}
 
     # ---- public
 
@@ -584,7 +584,7 @@ class Fetcher:
             cached = (rules, now + ttl)
             with self._lock:
                 self._robots[origin] = cached
-        return cached[0].can_fetch(self.policy.user_agent, url)
+        return cached[0].can_fetch(url, self.policy.user_agent)
 
     # ---- steps
 
@@ -729,19 +729,17 @@ class Fetcher:
             return FetchError("decoding", url, "The compressed body could not be decoded.")
         return FetchError("connection", url, f"The connection failed: {inner or exc}.")
 
-    def _load_robots(self, origin: str) -> tuple[RobotFileParser, float]:
-        rules = RobotFileParser(origin + "/robots.txt")
+    def _load_robots(self, origin: str) -> tuple[Protego, float]:
+        # Protego follows RFC 9309 (longest match wins, `*` and `$` wildcards), which the standard
+        # library's parser does not: `Disallow: /*.pdf$` would otherwise be read as a plain prefix.
         try:
             result = self.fetch(origin + "/robots.txt", accept="text/plain")
         except FetchError as error:
             if error.status is not None and 400 <= error.status < 500 and error.status != 429:
-                rules.allow_all = True
-                return rules, self.policy.robots_ttl
+                return Protego.parse(""), self.policy.robots_ttl
             logger.info("robots.txt of %s unavailable (%s); not crawling it for now", origin, error.reason)
-            rules.disallow_all = True
-            return rules, min(ROBOTS_ERROR_TTL, self.policy.robots_ttl)
-        rules.parse(result.content.decode("utf-8", errors="replace").splitlines())
-        return rules, self.policy.robots_ttl
+            return Protego.parse("User-agent: *\nDisallow: /\n"), min(ROBOTS_ERROR_TTL, self.policy.robots_ttl)
+        return Protego.parse(result.content.decode("utf-8", errors="replace")), self.policy.robots_ttl
 
 
 def fetcher_from_config(config: Mapping[str, Any], resolver: Resolver | None = None) -> Fetcher:

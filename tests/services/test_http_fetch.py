@@ -454,3 +454,15 @@ def test_ipv6_loopback_when_allowed():
     finally:
         server.clear()
         server.stop()
+
+
+def test_robots_wildcards_follow_rfc_9309(httpserver):
+    # The longest matching rule wins, `*` matches any run of characters and `$` anchors the end.
+    httpserver.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nDisallow: /*.pdf$\nDisallow: /jobs/\nAllow: /jobs/*/public\n"
+    )
+    fetcher = make_fetcher()
+    assert fetcher.robots_allowed(httpserver.url_for("/files/offer.pdf")) is False
+    assert fetcher.robots_allowed(httpserver.url_for("/files/offer.pdf.html")) is True
+    assert fetcher.robots_allowed(httpserver.url_for("/jobs/42")) is False
+    assert fetcher.robots_allowed(httpserver.url_for("/jobs/42/public")) is True
