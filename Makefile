@@ -6,12 +6,12 @@ FLASK  := $(BIN)/flask --app portal
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup install install-test catalogs db chromium pg-client check-translations bench load clean
+.PHONY: run test setup install install-test catalogs db chromium pg-client pg-replication check-translations bench load clean
 
 run: install catalogs db
 	PORTAL_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-test catalogs chromium pg-client
+test: install-test catalogs chromium pg-client pg-replication
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 $(BIN)/python:
@@ -58,6 +58,18 @@ pg-client:
 	  echo "Installing the PostgreSQL client tools with apt-get (needed by the backup tests)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-client; }
+
+# tests/services/test_read_replicas.py starts a streaming replica of the local PostgreSQL cluster
+# with pg_basebackup: allow replication connections from 127.0.0.1 (trust, like the cluster's other
+# local lines) when pg_hba.conf does not yet.
+pg-replication: pg-client
+	@hba=$$(psql -h 127.0.0.1 -U postgres -d postgres -Atc 'SHOW hba_file') || { \
+	  echo "PostgreSQL is not answering on 127.0.0.1:5432 (the tests need it)"; exit 1; }; \
+	grep -Eq '^[[:space:]]*host[[:space:]]+replication[[:space:]]' "$$hba" || { \
+	  echo "Allowing replication connections from 127.0.0.1 in $$hba (the replica test needs them)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo 'host replication all 127.0.0.1/32 trust' | $$SUDO tee -a "$$hba" >/dev/null && \
+	  psql -h 127.0.0.1 -U postgres -d postgres -Atc 'SELECT pg_reload_conf()' >/dev/null; }
 
 check-translations: install
 	PORTAL_ENV=development $(FLASK) translate check

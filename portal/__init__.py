@@ -54,10 +54,11 @@ def create_app(config=None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from portal import db as _engine_tuning  # noqa: F401 - registers the SQLite pragmas and BEGIN IMMEDIATE
-    from portal import i18n, labels, models, security
+    from portal import i18n, labels, models, read_replicas, security
     from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    read_replicas.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -39,6 +39,12 @@ class Config:
     # Seconds to wait for a PostgreSQL connection: a database host that stops answering costs a
     # request this long, then the translated 503 page, instead of hanging a worker until it is killed.
     DATABASE_CONNECT_TIMEOUT = 5
+    # PostgreSQL streaming replicas for read-only pages (portal/read_replicas.py), comma-separated URLs.
+    DATABASE_REPLICA_URLS = ""
+    # After a write, a browser reads from the primary this long (replication lag is far shorter).
+    DATABASE_READ_YOUR_WRITES_SECONDS = 5
+    # A replica that refused a connection is not tried again for this long.
+    REPLICA_RETRY_SECONDS = 10
     LOG_LEVEL = "INFO"
     SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -119,6 +125,9 @@ _ENV_OVERRIDES = (
     "LOG_LEVEL",
     "DATABASE_POOL_SIZE",
     "DATABASE_CONNECT_TIMEOUT",
+    "DATABASE_REPLICA_URLS",
+    "DATABASE_READ_YOUR_WRITES_SECONDS",
+    "REPLICA_RETRY_SECONDS",
     "REDIS_URL",
     "PROXY_FIX_X_FOR",
     "LOGIN_LIMIT_PER_IP",
@@ -138,7 +147,8 @@ _ENV_OVERRIDES = (
 )
 
 
-_INTEGERS = ("PROXY_FIX_X_FOR", "MAIL_PORT", "DATABASE_POOL_SIZE", "DATABASE_CONNECT_TIMEOUT", "IMPORT_LEASE_MINUTES")
+_INTEGERS = ("PROXY_FIX_X_FOR", "MAIL_PORT", "DATABASE_POOL_SIZE", "DATABASE_CONNECT_TIMEOUT", "IMPORT_LEASE_MINUTES",
+             "DATABASE_READ_YOUR_WRITES_SECONDS", "REPLICA_RETRY_SECONDS")
 
 
 class ConfigError(RuntimeError):
@@ -178,6 +188,14 @@ def load(app, config) -> None:
         connect_args.setdefault("connect_timeout", int(app.config["DATABASE_CONNECT_TIMEOUT"]))
         options["connect_args"] = connect_args
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+        if app.config.get("DATABASE_REPLICA_URLS"):
+            from portal.read_replicas import replica_binds
+
+            binds = dict(app.config.get("SQLALCHEMY_BINDS") or {})
+            binds.update(replica_binds(app.config["DATABASE_REPLICA_URLS"], options))
+            app.config["SQLALCHEMY_BINDS"] = binds
+    elif app.config.get("DATABASE_REPLICA_URLS"):
+        raise ConfigError("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL.")
     if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
         # If Redis goes away, limits fall back to this process's memory instead of failing requests.
