@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
@@ -22,14 +24,21 @@ bp = Blueprint("feeds", __name__)
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"
-SITEMAP_PAGE_SIZE = 5000  # postings per sitemap file (two URLs each, one per language)
+# Each job sitemap covers a block of this many posting ids (one URL per language for each public
+# one): a page is an index range scan however many postings there are, where OFFSET paging read
+# every earlier row (1.7 s for the last page of a million).
+SITEMAP_ID_RANGE = 5000
+SITEMAP_INDEX_SECONDS = 600  # the index groups every public posting: computed once per worker per 10 min
 FEED_SIZE = 50
 
+_index_cache: dict[str, tuple[float, list[tuple[int, datetime | None]]]] = {}
+_index_lock = threading.Lock()
 
-def _xml(root: ET.Element, mimetype: str) -> Response:
+
+def _xml(root: ET.Element, mimetype: str, max_age: int = 300) -> Response:
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     response = Response(body, mimetype=mimetype)
-    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
     return response
 
 
@@ -79,17 +88,54 @@ def jobs_atom():
     return _xml(feed, "application/atom+xml")
 
 
+def sitemap_blocks() -> list[tuple[int, datetime | None]]:
+    """(sitemap number, newest change) for every block of SITEMAP_ID_RANGE ids with a public posting."""
+    key = str(db.engine.url)
+    now = time.monotonic()
+    with _index_lock:
+        cached = _index_cache.get(key)
+    if cached and cached[0] > now:
+        return cached[1]
+    block = (Posting.id - 1) // SITEMAP_ID_RANGE
+    rows = db.session.execute(
+        select(block.label("block"), func.max(Posting.updated_at)).where(public_condition())
+        .group_by(block).order_by(block)
+    ).all()
+    blocks = [(int(number) + 1, updated) for number, updated in rows]
+    with _index_lock:
+        _index_cache[key] = (now + SITEMAP_INDEX_SECONDS, blocks)
+    return blocks
+
+
+def clear_sitemap_cache() -> None:
+    with _index_lock:
+        _index_cache.clear()
+
+
 @bp.get("/sitemap.xml")
 def sitemap_index():
-    count = db.session.scalar(select(func.count()).select_from(Posting).where(public_condition())) or 0
-    pages = max(1, -(-count // SITEMAP_PAGE_SIZE))
     ET.register_namespace("", SITEMAP)
     index = ET.Element(f"{{{SITEMAP}}}sitemapindex")
-    for loc in [url_for("feeds.sitemap_pages", _external=True)] + [
-        url_for("feeds.sitemap_jobs", page=page, _external=True) for page in range(1, pages + 1)
-    ]:
-        ET.SubElement(ET.SubElement(index, f"{{{SITEMAP}}}sitemap"), f"{{{SITEMAP}}}loc").text = loc
+    ET.SubElement(ET.SubElement(index, f"{{{SITEMAP}}}sitemap"), f"{{{SITEMAP}}}loc").text = url_for(
+        "feeds.sitemap_pages", _external=True)
+    for number, updated in sitemap_blocks():
+        sitemap = ET.SubElement(index, f"{{{SITEMAP}}}sitemap")
+        ET.SubElement(sitemap, f"{{{SITEMAP}}}loc").text = url_for("feeds.sitemap_jobs", page=number, _external=True)
+        if updated:
+            ET.SubElement(sitemap, f"{{{SITEMAP}}}lastmod").text = _stamp(updated)
     return _xml(index, "application/xml")
+
+
+@bp.get("/robots.txt")
+def robots_txt():
+    """Crawlers may read the public pages; signed-in areas are not for them. Names the sitemap."""
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: /*/{area}/" for area in ("account", "seeker", "recruiter", "staff", "notifications")]
+    lines += ["Disallow: /*/jobs/*/report", "Disallow: /*/alerts/", "",
+              f"Sitemap: {url_for('feeds.sitemap_index', _external=True)}", ""]
+    response = Response("\n".join(lines), mimetype="text/plain")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _url_with_alternates(urlset, endpoint: str, lastmod: datetime | None = None, **values) -> None:
@@ -119,17 +165,15 @@ def sitemap_jobs(page: int):
     if page < 1:
         abort(404)
     rows = db.session.execute(
-        select(Posting.id, Posting.updated_at).where(public_condition()).order_by(Posting.id)
-        .offset((page - 1) * SITEMAP_PAGE_SIZE).limit(SITEMAP_PAGE_SIZE)
+        select(Posting.id, Posting.updated_at)
+        .where(Posting.id > (page - 1) * SITEMAP_ID_RANGE, Posting.id <= page * SITEMAP_ID_RANGE, public_condition())
+        .order_by(Posting.id)
     ).all()
-    if not rows and page > 1:
+    if not rows:
         abort(404)
     ET.register_namespace("", SITEMAP)
     ET.register_namespace("xhtml", XHTML)
     urlset = ET.Element(f"{{{SITEMAP}}}urlset")
     for posting_id, updated_at in rows:
         _url_with_alternates(urlset, "public.job", lastmod=updated_at, posting_id=posting_id)
-    return _xml(urlset, "application/xml")
-
-
-
+    return _xml(urlset, "application/xml", max_age=3600)

@@ -17,6 +17,7 @@ POLICY: dict[str, frozenset[str]] = {
     "feeds.sitemap_index": EVERYONE,
     "feeds.sitemap_pages": EVERYONE,
     "feeds.sitemap_jobs": EVERYONE,
+    "feeds.robots_txt": EVERYONE,
     "auth.login": EVERYONE,
     "auth.register": EVERYONE,
     "auth.logout": EVERYONE,
