@@ -27,6 +27,24 @@ preload_app = False
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# gunicorn's own lines (boots, worker timeouts, signals) in the app's JSON format, so one log
+# pipeline reads them all. Both of gunicorn's handler names are defined: its defaults refer to them.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "portal.logging.JsonFormatter"}},
+    "handlers": {
+        name: {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        for name in ("console", "error_console")
+    },
+    "root": {"level": loglevel.upper(), "handlers": ["console"]},
+    "loggers": {
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error_console"], "propagate": False,
+                           "qualname": "gunicorn.error"},
+        "gunicorn.access": {"level": loglevel.upper(), "handlers": ["console"], "propagate": False,
+                            "qualname": "gunicorn.access"},
+    },
+}
 # Addresses of the reverse proxies allowed to set X-Forwarded-Proto/-For for gunicorn. Keep the
 # default (127.0.0.1) when nginx runs on the same host; list the proxy's address otherwise, never
 # "*" unless only the proxy can reach this port. The app itself trusts PROXY_FIX_X_FOR hops.
