@@ -120,35 +120,69 @@ class TestConfig(Config):
 
 CONFIGS = {"production": Config, "development": DevelopmentConfig, "test": TestConfig}
 
-_ENV_OVERRIDES = (
-    "SECRET_KEY",
-    "LOG_LEVEL",
-    "DATABASE_POOL_SIZE",
-    "DATABASE_CONNECT_TIMEOUT",
-    "DATABASE_REPLICA_URLS",
-    "DATABASE_READ_YOUR_WRITES_SECONDS",
-    "REPLICA_RETRY_SECONDS",
-    "REDIS_URL",
-    "PROXY_FIX_X_FOR",
-    "LOGIN_LIMIT_PER_IP",
-    "LOGIN_LIMIT_PER_ACCOUNT",
-    "REGISTER_LIMIT_PER_IP",
-    "REPORT_LIMIT_PER_IP",
-    "PORTAL_FETCH_ALLOWED_HOSTS",
-    "IMPORT_LEASE_MINUTES",
-    "CV_DIRECTORY",
-    "MAIL_SERVER",
-    "MAIL_PORT",
-    "MAIL_USERNAME",
-    "MAIL_PASSWORD",
-    "MAIL_FROM",
-    "MAIL_OUTBOX",
-    "SITE_URL",
-)
+def _flag(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{value!r} is not true or false")
 
 
-_INTEGERS = ("PROXY_FIX_X_FOR", "MAIL_PORT", "DATABASE_POOL_SIZE", "DATABASE_CONNECT_TIMEOUT", "IMPORT_LEASE_MINUTES",
-             "DATABASE_READ_YOUR_WRITES_SECONDS", "REPLICA_RETRY_SECONDS")
+# Everything the environment may set, with its type: the one way settings come in. Each is read from
+# the variable of the same name; docs/configuration.md is its table (tests/unit/test_config.py
+# keeps the two in step). DATABASE_URL (→ SQLALCHEMY_DATABASE_URI), PORTAL_ENV and
+# PORTAL_INSTANCE_PATH are read where they are needed, before the app exists.
+FROM_ENVIRONMENT: dict[str, type | object] = {
+    "SECRET_KEY": str,
+    "SITE_URL": str,
+    "LOG_LEVEL": str,
+    "DATABASE_POOL_SIZE": int,
+    "DATABASE_CONNECT_TIMEOUT": int,
+    "DATABASE_REPLICA_URLS": str,
+    "DATABASE_READ_YOUR_WRITES_SECONDS": int,
+    "REPLICA_RETRY_SECONDS": int,
+    "SQLITE_BUSY_TIMEOUT_MS": int,
+    "REDIS_URL": str,
+    "PROXY_FIX_X_FOR": int,
+    "HSTS_SECONDS": int,
+    "LOGIN_LIMIT_PER_IP": str,
+    "LOGIN_LIMIT_PER_ACCOUNT": str,
+    "REGISTER_LIMIT_PER_IP": str,
+    "REPORT_LIMIT_PER_IP": str,
+    "USER_SESSION_MAX_AGE_DAYS": int,
+    "IMPORT_LEASE_MINUTES": int,
+    "CV_DIRECTORY": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USE_TLS": _flag,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_FROM": str,
+    "MAIL_OUTBOX": str,
+    "PORTAL_FETCH_ALLOWED_HOSTS": str,
+    "PORTAL_FETCH_CONNECT_TIMEOUT": float,
+    "PORTAL_FETCH_READ_TIMEOUT": float,
+    "PORTAL_FETCH_DEADLINE": float,
+    "PORTAL_FETCH_MAX_BYTES": int,
+    "PORTAL_FETCH_MAX_REDIRECTS": int,
+    "PORTAL_FETCH_USER_AGENT": str,
+    "PORTAL_FETCH_PER_HOST_CONCURRENCY": int,
+    "PORTAL_FETCH_MIN_DELAY": float,
+    "PORTAL_FETCH_ROBOTS_TTL": float,
+    "PORTAL_FETCH_CA_BUNDLE": str,
+}
+
+
+def _from_environment(app, environ) -> None:
+    for name, convert in FROM_ENVIRONMENT.items():
+        raw = environ.get(name)
+        if raw is None or raw == "":
+            continue
+        try:
+            app.config[name] = convert(raw)
+        except ValueError as error:
+            raise ConfigError(f"{name} in the environment: {error}.") from None
 
 
 class ConfigError(RuntimeError):
@@ -164,10 +198,7 @@ def load(app, config) -> None:
         app.config.update(config)
     else:
         app.config.from_object(config)
-        for name in _ENV_OVERRIDES:
-            if os.environ.get(name):
-                value = os.environ[name]
-                app.config[name] = int(value) if name in _INTEGERS else value
+        _from_environment(app, os.environ)
         if os.environ.get("DATABASE_URL"):
             app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
 
