@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app portal
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup install install-test catalogs db chromium pg-client pg-replication check-translations bench load clean
+.PHONY: run test setup install install-test catalogs db chromium pg-client pg-replication lock check-translations bench load clean
 
 run: install catalogs db
 	PORTAL_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
@@ -18,14 +18,25 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Stamps: reinstall only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[postgres,redis]"
+# Every install is pinned by the lock (requirements/constraints.txt, all extras, made by `make lock`
+# from pyproject.toml's ranges), so CI and every machine get the same versions.
+LOCK := requirements/constraints.txt
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c $(LOCK)
+
+# Stamps: reinstall only when pyproject.toml or the lock changes.
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_INSTALL) -e ".[postgres,redis]"
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[test,postgres,redis]"
+$(VENV)/.installed-test: pyproject.toml $(LOCK) $(VENV)/.installed
+	$(PIP_INSTALL) -e ".[test,postgres,redis]"
 	touch $@
+
+# Re-pin after changing a dependency in pyproject.toml (tests/unit/test_lock.py fails until then).
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet "uv>=0.5,<1"
+	$(BIN)/uv pip compile pyproject.toml --all-extras --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu --quiet -o $(LOCK)
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
@@ -80,8 +91,8 @@ bench: install-test catalogs
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/classify_accuracy.py
 
-$(VENV)/.installed-load: pyproject.toml $(VENV)/.installed-test
-	$(BIN)/python -m pip install --quiet -e ".[test,postgres,redis,load]"
+$(VENV)/.installed-load: pyproject.toml $(LOCK) $(VENV)/.installed-test
+	$(PIP_INSTALL) -e ".[test,postgres,redis,load]"
 	touch $@
 
 # Load with locust against gunicorn (docs/performance.md): SQLite with 2 workers, then PostgreSQL with
