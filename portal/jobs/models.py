@@ -87,6 +87,11 @@ def monthly_estimate(amount: int | None, unit: str | None, hours_per_week: float
     return round(amount * factor)
 
 
+def text_languages(lang: str) -> tuple[str, ...]:
+    """The languages a posting's text may be in, in the order a reader of `lang` prefers them."""
+    return ("ja", "en") if lang == "ja" else ("en", "ja")
+
+
 class Posting(db.Model):
     __tablename__ = "postings"
     __table_args__ = (
@@ -179,9 +184,9 @@ class Posting(db.Model):
         return [code for code in SUPPORT_CODES if getattr(self, f"support_{code}")]
 
     def text(self, field: str, lang: str) -> tuple[str | None, str | None]:
-        """(text, language it is in): the page's language first, the other one as a fallback."""
-        other = "en" if lang == "ja" else "ja"
-        for code in (lang, other):
+        """(text, language it is in): the page's language first, then the others (postings are written
+        in English and/or Japanese; an Urdu reader gets English first)."""
+        for code in text_languages(lang):
             value = getattr(self, f"{field}_{code}", None)
             if value:
                 return value, code

@@ -1,4 +1,4 @@
-"""Bilingual for real: the catalogs are complete, and /ja/ pages show no English interface text."""
+"""Every language for real: the catalogs are complete, and /ja/ and /ur/ pages show no English interface text."""
 
 import re
 from html.parser import HTMLParser
@@ -25,13 +25,16 @@ class VisibleText(HTMLParser):
         super().__init__()
         self.stack: list[tuple[str, bool]] = []
         self.chunks: list[str] = []
+        self.page_lang = "ja"
 
     def _foreign(self) -> bool:
         return any(flag for _, flag in self.stack)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        foreign = tag in self.SKIP or (attrs.get("lang") not in (None, "ja") and tag != "html")
+        if tag == "html" and attrs.get("lang"):
+            self.page_lang = attrs["lang"]
+        foreign = tag in self.SKIP or (attrs.get("lang") not in (None, self.page_lang) and tag != "html")
         if not foreign and not self._foreign():
             for name in ("alt", "title", "placeholder", "aria-label"):
                 if attrs.get(name):
