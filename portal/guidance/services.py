@@ -3,7 +3,7 @@ the pay-estimate parameters, and what a job page shows from guidance."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -40,6 +40,7 @@ class GuideView:
     sources: tuple[content.Source, ...]
     last_checked: date
     revision_id: int | None  # None: the shipped file (not loaded into the database yet)
+    lang: str = ""  # the language the text is in, when it is not the reader's (an untranslated guide)
 
 
 def _shipped_values(slug: str) -> dict:
@@ -96,10 +97,25 @@ def view_of(slug: str, revision: GuideRevision | dict, lang: str, revision_id: i
                      _sources(get("sources"), lang), get("last_checked"), revision_id)
 
 
+def _shipped_translation(slug: str, lang: str) -> content.Document | None:
+    """A guide in a language staff do not edit here (Urdu): the shipped file, when there is one."""
+    try:
+        return content.read_shipped(slug, lang)
+    except FileNotFoundError:
+        return None
+
+
 def guide(slug: str, lang: str) -> GuideView | None:
-    """The published guide in `lang`, or the shipped file when the guide is not in the database."""
+    """The published guide in `lang`, or the shipped file when the guide is not in the database.
+    In a language the editor does not have (Urdu), the shipped translation, else the English guide."""
     if slug not in content.GUIDE_SLUGS:
         return None
+    if lang not in content.LANGS:
+        document = _shipped_translation(slug, lang)
+        if document is None:
+            return replace(guide(slug, "en"), lang="en")
+        return GuideView(slug, document.title, content.render(document.body), document.sources,
+                         document.last_checked, None)
     article = get_article(slug)
     revision = article.published_revision if article else None
     if revision is not None:
@@ -108,6 +124,10 @@ def guide(slug: str, lang: str) -> GuideView | None:
 
 
 def guide_titles(lang: str) -> list[tuple[str, str]]:
+    if lang not in content.LANGS:
+        english = dict(guide_titles("en"))
+        return [(slug, document.title if (document := _shipped_translation(slug, lang)) else english[slug])
+                for slug in content.GUIDE_SLUGS]
     articles = {a.slug: a for a in db.session.scalars(select(GuideArticle))}
     titles = []
     for slug in content.GUIDE_SLUGS:

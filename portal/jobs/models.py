@@ -196,10 +196,20 @@ class Posting(db.Model):
         return self.text("title", lang)[0] or ""
 
     def employer(self, lang: str) -> str:
-        value = self.text("employer_name", lang)[0]
+        return self.employer_text(lang)[0]
+
+    def employer_text(self, lang: str) -> tuple[str, str | None]:
+        """(employer name, language it is in), for marking an English or Japanese name on other pages."""
+        value, code = self.text("employer_name", lang)
         if value:
-            return value
-        return self.organisation.name(lang) if self.organisation else ""
+            return value, code
+        if self.organisation is None:
+            return "", None
+        for code in text_languages(lang):
+            name = getattr(self.organisation, f"name_{code}", None)
+            if name:
+                return name, code
+        return "", None
 
     def refresh_monthly_estimate(self) -> None:
         self.monthly_jpy = monthly_estimate(self.salary_min, self.salary_unit, self.hours_per_week)
