@@ -150,6 +150,8 @@ DATE_PATTERNS = {
     "ur": {"short": "d/M/y", "medium": "d MMMM y", "long": "d MMMM y", "full": "EEEE، d MMMM y"},
 }
 
+DATE_TIME_SEPARATORS = {"ja": " ", "ur": "، "}
+
 PAKISTAN = "Asia/Karachi"
 JAPAN = "Asia/Tokyo"
 
@@ -227,7 +229,7 @@ def format_moment(value: datetime | None, zone: str = PAKISTAN, lang: str | None
 
     lang = lang or current_language()
     local = as_utc(value).astimezone(ZoneInfo(zone))
-    return f"{format_date(local.date(), 'medium', lang)}, {format_time_in(value, zone)}"
+    return f"{format_date(local.date(), 'medium', lang)}{DATE_TIME_SEPARATORS.get(lang, ', ')}{format_time_in(value, zone)}"
 
 
 def format_datetime(value: datetime | None, form: str = "medium") -> str:
