@@ -26,6 +26,7 @@ from portal.applications.labels import STATE_NAMES, STEP_NAMES
 from portal.applications.models import Application, ApplicationEvent, ApplicationKind, DepartureStep, Notification
 from portal.applications.pipeline import Actor, State
 from portal.extensions import db
+from portal.i18n import text_direction
 from portal.jobs.models import Posting, Source
 from portal.jobs.services import is_open
 from portal.timeutil import utcnow
@@ -483,6 +484,8 @@ def notification_text(notification: Notification, lang: str) -> str:
     """The notification in the current locale (`lang` picks the job title's language)."""
     params = dict(notification.params or {})
     title = params.get(f"title_{lang}") or params.get("title_en") or params.get("title_ja") or ""
+    if title and text_direction(lang) == "rtl":
+        title = f"\u2068{title}\u2069"  # a left-to-right title inside a right-to-left sentence: isolated
     kind = notification.kind
     if kind == "applied":
         return _("%(name)s applied to “%(title)s”.", name=params.get("name") or _("An applicant"), title=title)

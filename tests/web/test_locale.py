@@ -160,3 +160,27 @@ def test_the_stylesheet_mirrors_through_logical_properties_only():
     assert physical == []
     assert '"Noto Nastaliq Urdu"' in css and '"Noto Naskh Arabic"' in css and "Tahoma" in css
     assert "@font-face" not in css and "url(" not in css  # no web fonts
+
+
+def test_translate_check_covers_urdu(app, tmp_path, monkeypatch):
+    """`flask translate check` reads every catalog of LANGUAGES: an empty Urdu entry is reported."""
+    import shutil
+
+    from babel.messages.pofile import read_po, write_po
+
+    from portal import translations
+
+    assert "ur" in app.config["LANGUAGES"]
+    copy = tmp_path / "translations"
+    shutil.copytree(translations.TRANSLATIONS, copy)
+    po = copy / "ur" / "LC_MESSAGES" / "messages.po"
+    with open(po, "rb") as handle:
+        catalog = read_po(handle)
+    catalog["Summary in your language"].string = ""
+    with open(po, "wb") as handle:
+        write_po(handle, catalog)
+    monkeypatch.setattr(translations, "TRANSLATIONS", copy)
+    monkeypatch.setattr(translations, "POT", copy / "messages.pot")
+    result = app.test_cli_runner().invoke(args=["translate", "check"])
+    assert result.exit_code == 1
+    assert "ur: untranslated entry 'Summary in your language'." in result.output
