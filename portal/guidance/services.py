@@ -277,8 +277,9 @@ class PayEstimates:
     rate: object | None  # taxonomy ExchangeRate (staff-maintained JPY→PKR)
 
 
-def estimate_for_posting(posting, lang: str) -> PayEstimates | None:
-    """Take-home pay for a posting paid by the hour, day or month (from its lowest stated pay)."""
+def estimate_for_posting(posting, lang: str, *, params=None, rate=None) -> PayEstimates | None:
+    """Take-home pay for a posting paid by the hour, day or month (from its lowest stated pay).
+    `params` and `rate` may be passed in when many postings are estimated at once."""
     from portal.jobs.models import monthly_estimate
     from portal.taxonomy.services import current_rate
 
@@ -287,8 +288,8 @@ def estimate_for_posting(posting, lang: str) -> PayEstimates | None:
     gross = monthly_estimate(posting.salary_min, posting.salary_unit, posting.hours_per_week)
     if not gross:
         return None
-    params = current_parameters()
-    rate = current_rate("PKR")
+    params = params if params is not None else current_parameters()
+    rate = rate if rate is not None else current_rate("PKR")
     per_jpy = float(rate.per_jpy) if rate is not None else None
     costs = pay.monthly_costs(posting.worker_costs or (), lang)
     return PayEstimates(pay.estimate(gross, params, deductions=costs, pkr_per_jpy=per_jpy),

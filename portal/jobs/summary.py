@@ -212,14 +212,34 @@ def needs_summary(posting, lang: str) -> bool:
     return posting.text("description", lang)[1] != lang and posting.text("title", lang)[1] != lang
 
 
-def summary(posting, lang: str, *, ref=None, estimate=None) -> list[SummaryLine]:
-    """The summary lines in `lang` (rendered under that locale, whatever the request's)."""
+def _pay_inputs() -> tuple:
+    """The pay parameters and the rupee rate, read once per request (a list of postings needs them
+    for every posting, in every language)."""
+    from flask import g
+
+    from portal.guidance.services import current_parameters
+    from portal.taxonomy.services import current_rate
+
+    if "summary_pay_inputs" not in g:
+        g.summary_pay_inputs = (current_parameters(), current_rate("PKR"))
+    return g.summary_pay_inputs
+
+
+_UNSET = object()
+
+
+def summary(posting, lang: str, *, ref=None, estimate=_UNSET) -> list[SummaryLine]:
+    """The summary lines in `lang` (rendered under that locale, whatever the request's). `estimate`:
+    the page's take-home estimate when it has one already (None: the posting has none)."""
     from portal.guidance.services import estimate_for_posting
     from portal.taxonomy.lookup import reference
 
     ref = ref or reference()
+    if estimate is _UNSET:
+        params, rate = _pay_inputs()
+        estimate = estimate_for_posting(posting, lang, params=params, rate=rate)
     with force_locale(lang):
-        context = Context(lang, ref, estimate if estimate is not None else estimate_for_posting(posting, lang))
+        context = Context(lang, ref, estimate)
         lines = []
         for key, label, build in SUMMARY_FIELDS:
             value = build(posting, context)
