@@ -33,6 +33,16 @@ def _area_not_served(lang: str, blueprint: str | None) -> bool:
     return any((blueprint or "").startswith(area) for area in AREAS_NOT_IN.get(lang, ()))
 
 
+def languages_for(role: str | None) -> tuple[str, ...]:
+    """The languages a user of this role can work in (recruiters and staff: not Urdu)."""
+    return tuple(code for code in languages() if (role or "") not in AREAS_NOT_IN.get(code, ()))
+
+
+def locale_for(role: str | None, lang: str) -> str:
+    """`lang` if this role can work in it, else the default (a recruiter registering from /ur/)."""
+    return lang if lang in languages_for(role) else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def page_languages() -> tuple[str, ...]:
     """The languages the current page is offered in."""
     blueprint = request.blueprint if request else None

@@ -584,8 +584,9 @@ def _send_pending() -> None:
 
 
 def _language_of(user: User) -> str:
-    codes = current_app.config["LANGUAGES"]
-    return user.locale if user.locale in codes else current_app.config["BABEL_DEFAULT_LOCALE"]
+    from portal.i18n import locale_for
+
+    return locale_for(user.role, user.locale or "")
 
 
 def _link(user: User, application_id: int | None, lang: str, posting_id: int | None = None) -> str:

@@ -184,3 +184,18 @@ def test_translate_check_covers_urdu(app, tmp_path, monkeypatch):
     result = app.test_cli_runner().invoke(args=["translate", "check"])
     assert result.exit_code == 1
     assert "ur: untranslated entry 'Summary in your language'." in result.output
+
+
+def test_recruiters_work_in_english_or_japanese_even_from_an_urdu_page(client, db):
+    from tests.conftest import form_token
+    from portal.accounts.models import User
+
+    token = form_token(client, "/ur/register?role=recruiter")
+    response = client.post("/ur/register?role=recruiter", data={
+        "csrf_token": token, "role": "recruiter", "email": "urdu-recruiter@example.org",
+        "password": "a long enough password here", "confirm": "a long enough password here"})
+    assert response.status_code == 302
+    user = db.session.scalar(db.select(User).where(User.email == "urdu-recruiter@example.org"))
+    assert user.locale == "en"  # their pages are English or Japanese
+    choices = client.get("/en/account/").get_data(as_text=True)
+    assert 'value="ja"' in choices and 'value="ur"' not in choices

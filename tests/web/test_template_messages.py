@@ -8,7 +8,7 @@ from datetime import date, time
 import pytest
 
 from portal.applications import message_templates as templates
-from portal.applications.message_text import lines, plain_text
+from portal.applications.message_text import plain_text
 from portal.applications.models import ApplicationEvent, Notification
 
 from tests.web.test_applications import apply, mails_to, post, sign_in, the_application, token, world  # noqa: F401
