@@ -199,3 +199,14 @@ def test_recruiters_work_in_english_or_japanese_even_from_an_urdu_page(client, d
     assert user.locale == "en"  # their pages are English or Japanese
     choices = client.get("/en/account/").get_data(as_text=True)
     assert 'value="ja"' in choices and 'value="ur"' not in choices
+
+
+def test_every_trade_field_prefecture_and_occupation_has_an_urdu_name(db):
+    from portal.taxonomy.models import Occupation, Prefecture, Region, Sector, SubArea, Trade
+
+    for model in (Region, Prefecture, Sector, SubArea, Occupation, Trade):
+        rows = db.session.scalars(db.select(model)).all()
+        assert rows, model
+        missing = [row.name_en for row in rows if not re.search(r"[\u0600-\u06ff]", row.name_ur or "")]
+        assert missing == [], model.__tablename__
+        assert all(row.name("ur") == row.name_ur for row in rows)
