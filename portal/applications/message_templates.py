@@ -116,17 +116,21 @@ def other_zone(zone: str) -> str:
     return PAKISTAN if zone == JAPAN else JAPAN
 
 
+_LATIN = re.compile(r"[A-Za-z]")
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 
 def written_in(text: str | None) -> str | None:
-    """The language free text is written in, told by its script: ja (kana, kanji), ur (Arabic
-    script), else en. None for empty text."""
+    """The language free text is written in, told by its script: ja (kana, kanji; one character
+    counts as two letters), ur (Arabic script), en (Latin letters). None for empty text, and for
+    text with no script clearly ahead (three fifths or more: else it is written in two languages)."""
     if not text or not text.strip():
         return None
-    japanese = len(_JAPANESE.findall(text))
-    urdu = len(_ARABIC_SCRIPT.findall(text))
-    if japanese == 0 and urdu == 0:
-        return "en"
-    return "ja" if japanese >= urdu else "ur"
+    scores = {"en": len(_LATIN.findall(text)), "ja": 2 * len(_JAPANESE.findall(text)),
+              "ur": len(_ARABIC_SCRIPT.findall(text))}
+    total = sum(scores.values())
+    if total == 0:
+        return None
+    best = max(scores, key=scores.get)
+    return best if scores[best] >= 0.6 * total else None

@@ -303,9 +303,11 @@ def _move(user: User, actor: Actor, application: Application, target: str, messa
                                                message_lang=message_templates.written_in(message)))
     if application.kind == ApplicationKind.PORTAL:
         if actor == Actor.RECRUITER:
-            _notify_seeker(application, "state_changed", message, state=new_state)
+            _notify_seeker(application, "state_changed", message, state=new_state,
+                           message_lang=message_templates.written_in(message))
         else:
-            _notify_recruiters(application, "state_changed", message, state=new_state)
+            _notify_recruiters(application, "state_changed", message, state=new_state,
+                               message_lang=message_templates.written_in(message))
     db.session.commit()
     _send_pending()
 

@@ -84,8 +84,10 @@ def test_template_values_are_checked(code, raw, field, problem):
     assert (caught.value.field, caught.value.code) == (field, problem)
 
 
-@pytest.mark.parametrize("text, lang", [("面接は来週です。", "ja"), ("انٹرویو اگلے ہفتے ہے", "ur"),
-                                        ("The interview is next week.", "en"), ("  ", None)])
+@pytest.mark.parametrize("text, lang", [
+    ("面接は来週です。", "ja"), ("انٹرویو اگلے ہفتے ہے", "ur"), ("The interview is next week.", "en"),
+    ("Bring your 在留カード, please.", "en"), ("We would like to talk with you. / ぜひお話ししたいです。", None),
+    ("2026-12-10 10:00", None), ("  ", None)])
 def test_free_text_says_the_language_it_is_written_in(text, lang):
     assert templates.written_in(text) == lang
 
