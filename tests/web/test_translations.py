@@ -124,7 +124,7 @@ def test_japanese_job_pages_have_no_english_interface_text(client, db):
 URDU_PAGES = {
     None: ["/ur/", "/ur/login", "/ur/register", "/ur/no-such-page", "/ur/match",
            "/ur/match?trade=welder&years=2&japanese=N5", "/ur/guide/", "/ur/guide/staying-safe",
-           "/ur/guide/visa", "/ur/guide/check", "/ur/guide/sectors/construction"],
+           "/ur/guide/visa", "/ur/guide/check", "/ur/guide/sectors/construction", "/ur/guide/glossary"],
     "seeker": ["/ur/", "/ur/seeker/", "/ur/account/", "/ur/seeker/profile", "/ur/seeker/matches",
                "/ur/seeker/saved", "/ur/seeker/applications", "/ur/notifications/", "/ur/alerts/unsubscribe/some-token"],
 }
