@@ -48,9 +48,9 @@ class Config:
     LOG_LEVEL = "INFO"
     SQLITE_BUSY_TIMEOUT_MS = 10_000
 
-    # The locales the site serves. Adding one (say Urdu) is a catalog plus one entry here:
+    # The locales the site serves. Adding one is a catalog plus one entry here:
     # direction, native name and formats all come from Babel's CLDR data.
-    LANGUAGES = ("en", "ja")
+    LANGUAGES = ("en", "ja", "ur")
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Asia/Karachi"  # most readers (workers, consulate staff) are in Pakistan
     BABEL_TRANSLATION_DIRECTORIES = str(TRANSLATIONS_DIR)

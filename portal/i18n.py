@@ -12,9 +12,8 @@ from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
-from flask_babel import format_datetime as _flask_format_datetime
 from babel.numbers import format_currency, format_decimal
-from flask import current_app, g, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.routing import BaseConverter
@@ -22,6 +21,39 @@ from werkzeug.routing import BaseConverter
 
 def languages() -> tuple[str, ...]:
     return tuple(current_app.config["LANGUAGES"])
+
+
+# Urdu serves everything a job seeker or a visitor sees. Recruiters and consulate staff work in
+# English or Japanese: their areas (blueprints named recruiter…, staff…) are not offered in Urdu, and
+# an Urdu address of one of their pages redirects to the English page.
+AREAS_NOT_IN = {"ur": ("recruiter", "staff")}
+
+
+def _area_not_served(lang: str, blueprint: str | None) -> bool:
+    return any((blueprint or "").startswith(area) for area in AREAS_NOT_IN.get(lang, ()))
+
+
+def languages_for(role: str | None) -> tuple[str, ...]:
+    """The languages a user of this role can work in (recruiters and staff: not Urdu)."""
+    return tuple(code for code in languages() if (role or "") not in AREAS_NOT_IN.get(code, ()))
+
+
+def locale_for(role: str | None, lang: str) -> str:
+    """`lang` if this role can work in it, else the default (a recruiter registering from /ur/)."""
+    return lang if lang in languages_for(role) else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def page_languages() -> tuple[str, ...]:
+    """The languages the current page is offered in."""
+    blueprint = request.blueprint if request else None
+    return tuple(code for code in languages() if not _area_not_served(code, blueprint))
+
+
+def _redirect_unserved_area():
+    lang = g.get("lang")
+    if lang and request.method in ("GET", "HEAD") and _area_not_served(lang, request.blueprint):
+        return redirect(url_for_language(current_app.config["BABEL_DEFAULT_LOCALE"]))
+    return None
 
 
 def make_lang_converter(codes: tuple[str, ...]) -> type[BaseConverter]:
@@ -84,7 +116,7 @@ def url_for_language(code: str) -> str | None:
 def alternates() -> list[dict[str, str]]:
     return [
         {"code": code, "name": native_name(code), "url": url_for_language(code) or ""}
-        for code in languages()
+        for code in page_languages()
     ]
 
 
@@ -115,55 +147,112 @@ def _remember_language(response):
 
 # ---- formatting: everything a page shows as a number, a date or money goes through Babel ----
 
+# The CLDR locale each interface language formats with: readers are in Pakistan (or Japan), so
+# English and Urdu use the Pakistani conventions. Urdu keeps Latin digits, as Pakistani newspapers,
+# banks and forms do (CLDR's default numbering system for ur_PK).
+FORMAT_LOCALES = {"en": "en_PK", "ja": "ja_JP", "ur": "ur_PK"}
+
+# Dates as people write them: day first in English and Urdu (5 December 2026, 5 دسمبر 2026),
+# 年月日 in Japanese. CLDR's en_PK medium form is "05-Dec-2026", which nobody writes by hand.
+DATE_PATTERNS = {
+    "en": {"short": "d/M/y", "medium": "d MMM y", "long": "d MMMM y", "full": "EEEE, d MMMM y"},
+    "ja": {"short": "y/MM/dd", "medium": "y年M月d日", "long": "y年M月d日", "full": "y年M月d日EEEE"},
+    "ur": {"short": "d/M/y", "medium": "d MMMM y", "long": "d MMMM y", "full": "EEEE، d MMMM y"},
+}
+
+DATE_TIME_SEPARATORS = {"ja": " ", "ur": "، "}
+
+PAKISTAN = "Asia/Karachi"
+JAPAN = "Asia/Tokyo"
+
+
+def format_locale(lang: str | None = None) -> str:
+    lang = lang or current_language()
+    return FORMAT_LOCALES.get(lang, lang)
+
 
 def format_jpy(amount: int | float | Decimal | None) -> str:
     if amount is None:
         return ""
-    return format_currency(amount, "JPY", locale=current_language())
+    lang = current_language()
+    if lang == "ur":
+        # ur_PK's symbol for the yen is "JP¥"; Pakistani readers know it as ¥, as English pages show it.
+        return format_currency(amount, "JPY", locale="ur_PK", format="¥#,##0", currency_digits=False)
+    return format_currency(amount, "JPY", locale=lang)
 
 
 def format_pkr(amount: int | float | Decimal | None) -> str:
     """Pakistani rupees as Pakistanis write them: Rs 120,000 (no paisa)."""
     if amount is None:
         return ""
-    locale = "en_PK" if current_language() == "en" else current_language()
-    return format_currency(round(amount), "PKR", locale=locale, format="¤\u00a0#,##0", currency_digits=False)
+    return format_currency(round(amount), "PKR", locale=format_locale(), format="¤\u00a0#,##0",
+                           currency_digits=False)
 
 
 def format_pkr_rate(rate: float | None) -> str:
     """An exchange rate in rupees per yen, with two decimals (Rs 1.85)."""
     if rate is None:
         return ""
-    locale = "en_PK" if current_language() == "en" else current_language()
-    return format_currency(rate, "PKR", locale=locale, format="¤\u00a0#,##0.00", currency_digits=False)
+    return format_currency(rate, "PKR", locale=format_locale(), format="¤\u00a0#,##0.00", currency_digits=False)
 
 
 def format_number(value: int | float | Decimal | None) -> str:
     if value is None:
         return ""
-    return format_decimal(value, locale=current_language())
+    return format_decimal(value, locale=format_locale())
 
 
-def format_date(value: date | datetime | None, form: str = "medium") -> str:
+def format_date(value: date | datetime | None, form: str = "medium", lang: str | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return _babel_format_date(value, form, locale=current_language())
+    lang = lang or current_language()
+    pattern = DATE_PATTERNS.get(lang, {}).get(form, form)
+    return _babel_format_date(value, pattern, locale=format_locale(lang))
+
+
+def zone_name(zone: str) -> str:
+    """The zone as the reader calls it: PKT / パキスタン時間 / پاکستانی وقت."""
+    from flask_babel import gettext
+
+    return gettext("JST") if zone == JAPAN else gettext("PKT")
+
+
+def format_time_in(value: datetime, zone: str) -> str:
+    """The clock time in one zone, with the zone's name: 15:00 PKT."""
+    from zoneinfo import ZoneInfo
+
+    from portal.timeutil import as_utc
+
+    local = as_utc(value).astimezone(ZoneInfo(zone))
+    return f"{local.strftime('%H:%M')} {zone_name(zone)}"
+
+
+def format_moment(value: datetime | None, zone: str = PAKISTAN, lang: str | None = None) -> str:
+    """A date and time in one zone, with the zone's name: 5 Dec 2026, 15:00 PKT."""
+    if value is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    from portal.timeutil import as_utc
+
+    lang = lang or current_language()
+    local = as_utc(value).astimezone(ZoneInfo(zone))
+    return f"{format_date(local.date(), 'medium', lang)}{DATE_TIME_SEPARATORS.get(lang, ', ')}{format_time_in(value, zone)}"
 
 
 def format_datetime(value: datetime | None, form: str = "medium") -> str:
-    """A moment, in the site's time zone (Pakistan, where most readers are)."""
+    """A moment, in the site's time zone (Pakistan, where most readers are), saying which zone."""
     if value is None:
         return ""
-    from portal.timeutil import as_utc
-
-    return _flask_format_datetime(as_utc(value), form)
+    return format_moment(value, current_app.config.get("BABEL_DEFAULT_TIMEZONE") or PAKISTAN)
 
 
 def init_app(app) -> None:
     app.url_map.converters["lang"] = make_lang_converter(tuple(app.config["LANGUAGES"]))
     app.url_value_preprocessor(_pull_lang)
+    app.before_request(_redirect_unserved_area)
     app.url_defaults(_inject_lang)
     app.after_request(_remember_language)
     app.jinja_env.filters.update(

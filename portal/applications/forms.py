@@ -2,11 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.accounts.forms import REQUIRED
+from portal.accounts.profile_forms import MultiCheckboxField
+from portal.applications import message_templates
 from portal.applications.labels import POST_NAMES
 
 MESSAGE_MAX = 3000
@@ -56,3 +58,40 @@ class ContractForm(FlaskForm):
     terms_ja = TextAreaField(_l("Contract terms in Japanese"), validators=[Optional(), Length(max=TERMS_MAX)],
                              description=_l("Pay, hours, days off, housing, who pays the flight, contract length."))
     submit = SubmitField(_l("Save contract terms"))
+
+
+class TemplateMessageForm(FlaskForm):
+    """A common message, sent as a template with values: the applicant reads it in their own language.
+    Which fields count depends on the template; message_templates.values() checks them."""
+
+    template = SelectField(_l("Message"), validators=[DataRequired(REQUIRED)])
+    date = DateField(_l("Interview date"), validators=[Optional()])
+    time = TimeField(_l("Interview time"), validators=[Optional()])
+    zone = SelectField(_l("Time zone of that time"), validators=[Optional()])
+    place = StringField(_l("Place (address)"), validators=[Optional(), Length(max=message_templates.MAX_PLACE)])
+    video_url = StringField(_l("Video call link"), validators=[Optional(), Length(max=message_templates.MAX_URL)],
+                            description=_l("Give a place or a video link (https://…)."))
+    documents = MultiCheckboxField(_l("Documents needed"), validators=[Optional()])
+    due = DateField(_l("Documents needed by"), validators=[Optional()])
+    reply_by = DateField(_l("Reply to the offer by"), validators=[Optional()])
+    outcome = SelectField(_l("Result"), validators=[Optional()])
+    start = DateField(_l("First day of work"), validators=[Optional()])
+    note = TextAreaField(_l("Note in your own words (optional)"), validators=[Optional(), Length(max=MESSAGE_MAX)],
+                         description=_l("Shown as written, with the language it is in."))
+    send = SubmitField(_l("Send this message"))
+
+    def __init__(self, *args, **kwargs):
+        from portal.applications import message_text
+
+        super().__init__(*args, **kwargs)
+        self.template.choices = [SelectChoice("", "—")] + [
+            SelectChoice(code, name) for code, name in message_text.TEMPLATE_NAMES.items()]
+        self.zone.choices = [SelectChoice(code, name) for code, name in message_text.ZONE_NAMES.items()]
+        self.documents.choices = [SelectChoice(code, name) for code, name in message_text.DOCUMENT_NAMES.items()]
+        self.outcome.choices = [SelectChoice("", "—")] + [
+            SelectChoice(code, name) for code, name in message_text.OUTCOME_NAMES.items()]
+
+    def raw_values(self) -> dict:
+        return {"date": self.date.data, "time": self.time.data, "zone": self.zone.data, "place": self.place.data,
+                "video_url": self.video_url.data, "documents": self.documents.data or [], "due": self.due.data,
+                "reply_by": self.reply_by.data, "outcome": self.outcome.data, "start": self.start.data}

@@ -49,8 +49,19 @@ POST_NAMES = {
 }
 
 
+def _written_in_note(message_lang):
+    from portal.applications.message_text import written_in_note
+    from portal.i18n import current_language
+
+    return written_in_note(message_lang, current_language())
+
+
 def init_app(app) -> None:
+    from portal.applications import message_text
+
     names = {
+        "message_lines": message_text.lines,
+        "written_in_note": _written_in_note,
         "application_state_names": STATE_NAMES,
         "application_move_names": MOVE_NAMES,
         "departure_step_names": STEP_NAMES,

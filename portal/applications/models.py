@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.applications.pipeline import State
 from portal.extensions import db
-from portal.jobs.models import Posting
+from portal.jobs.models import Posting, text_languages
 from portal.timeutil import utcnow
 
 
@@ -58,8 +58,7 @@ class Application(db.Model):
 
     def contract_terms(self, lang: str) -> tuple[str | None, str | None]:
         """(terms, their language): the reader's language first, the other as a fallback."""
-        other = "en" if lang == "ja" else "ja"
-        for code in (lang, other):
+        for code in text_languages(lang):
             value = getattr(self, f"contract_terms_{code}")
             if value:
                 return value, code
@@ -83,6 +82,11 @@ class ApplicationEvent(db.Model):
     to_state: Mapped[str | None] = mapped_column(String(20))
     step: Mapped[str | None] = mapped_column(String(30))  # a checklist step that changed
     message: Mapped[str | None] = mapped_column(Text)
+    # A common message sent as a template (message_templates.TEMPLATES) with its values: each reader
+    # reads it in their own language. Free text keeps the language it was written in.
+    template: Mapped[str | None] = mapped_column(String(40))
+    template_values: Mapped[dict | None] = mapped_column(JSON)
+    message_lang: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     application: Mapped[Application] = relationship(back_populates="events")

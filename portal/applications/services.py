@@ -21,11 +21,12 @@ from sqlalchemy.orm import selectinload
 from portal import mail
 from portal.accounts import cv, profiles
 from portal.accounts.models import OrganisationStatus, Role, User
-from portal.applications import pipeline
+from portal.applications import message_templates, message_text, pipeline
 from portal.applications.labels import STATE_NAMES, STEP_NAMES
 from portal.applications.models import Application, ApplicationEvent, ApplicationKind, DepartureStep, Notification
 from portal.applications.pipeline import Actor, State
 from portal.extensions import db
+from portal.i18n import text_direction
 from portal.jobs.models import Posting, Source
 from portal.jobs.services import is_open
 from portal.timeutil import utcnow
@@ -298,12 +299,15 @@ def _move(user: User, actor: Actor, application: Application, target: str, messa
     application.state = new_state
     application.updated_at = utcnow()
     application.events.append(ApplicationEvent(actor_id=user.id, actor_role=actor, from_state=old,
-                                               to_state=new_state, message=message))
+                                               to_state=new_state, message=message,
+                                               message_lang=message_templates.written_in(message)))
     if application.kind == ApplicationKind.PORTAL:
         if actor == Actor.RECRUITER:
-            _notify_seeker(application, "state_changed", message, state=new_state)
+            _notify_seeker(application, "state_changed", message, state=new_state,
+                           message_lang=message_templates.written_in(message))
         else:
-            _notify_recruiters(application, "state_changed", message, state=new_state)
+            _notify_recruiters(application, "state_changed", message, state=new_state,
+                               message_lang=message_templates.written_in(message))
     db.session.commit()
     _send_pending()
 
@@ -314,12 +318,39 @@ def send_message(user: User, actor: Actor, application: Application, message: st
         raise ApplicationError(_l("Write a message first."))
     if application.kind != ApplicationKind.PORTAL or (actor == Actor.RECRUITER and application.seeker_id is None):
         raise ApplicationError(_l("No one can receive messages about this application."))
-    application.events.append(ApplicationEvent(actor_id=user.id, actor_role=actor, message=message))
+    message_lang = message_templates.written_in(message)
+    application.events.append(ApplicationEvent(actor_id=user.id, actor_role=actor, message=message,
+                                               message_lang=message_lang))
     application.updated_at = utcnow()
     if actor == Actor.RECRUITER:
-        _notify_seeker(application, "message", message)
+        _notify_seeker(application, "message", message, message_lang=message_lang)
     else:
-        _notify_recruiters(application, "message", message)
+        _notify_recruiters(application, "message", message, message_lang=message_lang)
+    db.session.commit()
+    _send_pending()
+
+
+TEMPLATE_VALUE_ERRORS = {
+    "required": _l("Fill in this field."),
+    "invalid": _l("This value is not valid."),
+}
+
+
+def send_template_message(user: User, application: Application, template: str, raw_values: dict,
+                          note: str | None = None) -> None:
+    """A common message (interview, documents, offer, result, start date) stored as its template code
+    and values, so the applicant reads it in their own language. An optional note is free text.
+    Raises TemplateValueError (the field and what is wrong) or ApplicationError."""
+    stored = message_templates.values(template, raw_values)
+    if application.kind != ApplicationKind.PORTAL or application.seeker_id is None:
+        raise ApplicationError(_l("No one can receive messages about this application."))
+    note = (note or "").strip() or None
+    message_lang = message_templates.written_in(note)
+    application.events.append(ApplicationEvent(actor_id=user.id, actor_role=Actor.RECRUITER, message=note,
+                                               message_lang=message_lang, template=template,
+                                               template_values=stored))
+    application.updated_at = utcnow()
+    _notify_seeker(application, "message", note, template=template, values=stored, message_lang=message_lang)
     db.session.commit()
     _send_pending()
 
@@ -455,12 +486,16 @@ def notification_text(notification: Notification, lang: str) -> str:
     """The notification in the current locale (`lang` picks the job title's language)."""
     params = dict(notification.params or {})
     title = params.get(f"title_{lang}") or params.get("title_en") or params.get("title_ja") or ""
+    if title and text_direction(lang) == "rtl":
+        title = f"\u2068{title}\u2069"  # a left-to-right title inside a right-to-left sentence: isolated
     kind = notification.kind
     if kind == "applied":
         return _("%(name)s applied to “%(title)s”.", name=params.get("name") or _("An applicant"), title=title)
     if kind == "state_changed":
         state = STATE_NAMES.get(params.get("state"), params.get("state"))
         return _("“%(title)s”: the application is now “%(state)s”.", title=title, state=state)
+    if kind == "message" and params.get("template") in message_text.TEMPLATE_NAMES:
+        return _("%(subject)s: “%(title)s”.", subject=message_text.TEMPLATE_NAMES[params["template"]], title=title)
     if kind == "message":
         return _("New message about “%(title)s”.", title=title)
     if kind == "contract_terms":
@@ -551,8 +586,9 @@ def _send_pending() -> None:
 
 
 def _language_of(user: User) -> str:
-    codes = current_app.config["LANGUAGES"]
-    return user.locale if user.locale in codes else current_app.config["BABEL_DEFAULT_LOCALE"]
+    from portal.i18n import locale_for
+
+    return locale_for(user.role, user.locale or "")
 
 
 def _link(user: User, application_id: int | None, lang: str, posting_id: int | None = None) -> str:
@@ -580,7 +616,10 @@ def _email(notification: Notification) -> None:
 def _render_and_send(user: User, notification: Notification, lang: str) -> None:
     with force_locale(lang):
         subject = notification_text(notification, lang)
-        context = {"user": user, "subject": subject, "notification": notification, "lang": lang,
+        params = notification.params or {}
+        body = message_text.plain_text(params["template"], params.get("values") or {}) if params.get("template") else None
+        context = {"user": user, "subject": subject, "notification": notification, "lang": lang, "body": body,
+                   "written_in": message_text.written_in_note(params.get("message_lang"), lang),
                    "link": _link(user, notification.application_id, lang,
                                  (notification.params or {}).get("posting_id")),
                    "notifications_url": current_app.config["SITE_URL"].rstrip("/")

@@ -31,6 +31,7 @@ class Term:
     meaning_en: str
     explanation_en: str
     explanation_ja: str
+    meaning_ur: str = ""  # a short meaning in Urdu (the explanation is in English or Japanese)
 
     @property
     def anchor(self) -> str:
@@ -46,7 +47,8 @@ def read_terms(path: Path = GLOSSARY_FILE) -> tuple[Term, ...]:
     terms = []
     for row in rows:
         term = Term(row["term"].strip(), row["reading"].strip(), row["meaning_en"].strip(),
-                    row["explanation_en"].strip(), row.get("explanation_ja", "").strip())
+                    row["explanation_en"].strip(), row.get("explanation_ja", "").strip(),
+                    (row.get("meaning_ur") or "").strip())
         if not term.term or _FORBIDDEN & set(term.term):
             raise ValueError(f"bad glossary term: {term.term!r}")
         terms.append(term)

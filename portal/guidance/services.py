@@ -3,7 +3,7 @@ the pay-estimate parameters, and what a job page shows from guidance."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -40,6 +40,7 @@ class GuideView:
     sources: tuple[content.Source, ...]
     last_checked: date
     revision_id: int | None  # None: the shipped file (not loaded into the database yet)
+    lang: str = ""  # the language the text is in, when it is not the reader's (an untranslated guide)
 
 
 def _shipped_values(slug: str) -> dict:
@@ -96,10 +97,25 @@ def view_of(slug: str, revision: GuideRevision | dict, lang: str, revision_id: i
                      _sources(get("sources"), lang), get("last_checked"), revision_id)
 
 
+def _shipped_translation(slug: str, lang: str) -> content.Document | None:
+    """A guide in a language staff do not edit here (Urdu): the shipped file, when there is one."""
+    try:
+        return content.read_shipped(slug, lang)
+    except FileNotFoundError:
+        return None
+
+
 def guide(slug: str, lang: str) -> GuideView | None:
-    """The published guide in `lang`, or the shipped file when the guide is not in the database."""
+    """The published guide in `lang`, or the shipped file when the guide is not in the database.
+    In a language the editor does not have (Urdu), the shipped translation, else the English guide."""
     if slug not in content.GUIDE_SLUGS:
         return None
+    if lang not in content.LANGS:
+        document = _shipped_translation(slug, lang)
+        if document is None:
+            return replace(guide(slug, "en"), lang="en")
+        return GuideView(slug, document.title, content.render(document.body), document.sources,
+                         document.last_checked, None)
     article = get_article(slug)
     revision = article.published_revision if article else None
     if revision is not None:
@@ -108,6 +124,10 @@ def guide(slug: str, lang: str) -> GuideView | None:
 
 
 def guide_titles(lang: str) -> list[tuple[str, str]]:
+    if lang not in content.LANGS:
+        english = dict(guide_titles("en"))
+        return [(slug, document.title if (document := _shipped_translation(slug, lang)) else english[slug])
+                for slug in content.GUIDE_SLUGS]
     articles = {a.slug: a for a in db.session.scalars(select(GuideArticle))}
     titles = []
     for slug in content.GUIDE_SLUGS:
@@ -257,8 +277,9 @@ class PayEstimates:
     rate: object | None  # taxonomy ExchangeRate (staff-maintained JPY→PKR)
 
 
-def estimate_for_posting(posting, lang: str) -> PayEstimates | None:
-    """Take-home pay for a posting paid by the hour, day or month (from its lowest stated pay)."""
+def estimate_for_posting(posting, lang: str, *, params=None, rate=None) -> PayEstimates | None:
+    """Take-home pay for a posting paid by the hour, day or month (from its lowest stated pay).
+    `params` and `rate` may be passed in when many postings are estimated at once."""
     from portal.jobs.models import monthly_estimate
     from portal.taxonomy.services import current_rate
 
@@ -267,8 +288,8 @@ def estimate_for_posting(posting, lang: str) -> PayEstimates | None:
     gross = monthly_estimate(posting.salary_min, posting.salary_unit, posting.hours_per_week)
     if not gross:
         return None
-    params = current_parameters()
-    rate = current_rate("PKR")
+    params = params if params is not None else current_parameters()
+    rate = rate if rate is not None else current_rate("PKR")
     per_jpy = float(rate.per_jpy) if rate is not None else None
     costs = pay.monthly_costs(posting.worker_costs or (), lang)
     return PayEstimates(pay.estimate(gross, params, deductions=costs, pkr_per_jpy=per_jpy),

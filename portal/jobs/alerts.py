@@ -139,7 +139,12 @@ def _send_digest(user: User, postings: list[Posting]) -> None:
 
         g.lang = lang
         unsubscribe_url = url_for("public.unsubscribe", token=unsubscribe_token(user), _external=True)
-        context = {"user": user, "postings": postings, "lang": lang, "unsubscribe_url": unsubscribe_url}
+        from portal.jobs.summary import needs_summary, summary
+
+        # A posting not written in the reader's language comes with its summary in that language.
+        summaries = {posting.id: summary(posting, lang) for posting in postings if needs_summary(posting, lang)}
+        context = {"user": user, "postings": postings, "lang": lang, "unsubscribe_url": unsubscribe_url,
+                   "summaries": summaries}
         subject = ngettext("%(num)d new job for you in Japan", "%(num)d new jobs for you in Japan", len(postings))
         text = render_template("email/digest.txt", **context)
         html = render_template("email/digest.html", **context)

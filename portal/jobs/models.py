@@ -87,6 +87,11 @@ def monthly_estimate(amount: int | None, unit: str | None, hours_per_week: float
     return round(amount * factor)
 
 
+def text_languages(lang: str) -> tuple[str, ...]:
+    """The languages a posting's text may be in, in the order a reader of `lang` prefers them."""
+    return ("ja", "en") if lang == "ja" else ("en", "ja")
+
+
 class Posting(db.Model):
     __tablename__ = "postings"
     __table_args__ = (
@@ -179,9 +184,9 @@ class Posting(db.Model):
         return [code for code in SUPPORT_CODES if getattr(self, f"support_{code}")]
 
     def text(self, field: str, lang: str) -> tuple[str | None, str | None]:
-        """(text, language it is in): the page's language first, the other one as a fallback."""
-        other = "en" if lang == "ja" else "ja"
-        for code in (lang, other):
+        """(text, language it is in): the page's language first, then the others (postings are written
+        in English and/or Japanese; an Urdu reader gets English first)."""
+        for code in text_languages(lang):
             value = getattr(self, f"{field}_{code}", None)
             if value:
                 return value, code
@@ -191,10 +196,20 @@ class Posting(db.Model):
         return self.text("title", lang)[0] or ""
 
     def employer(self, lang: str) -> str:
-        value = self.text("employer_name", lang)[0]
+        return self.employer_text(lang)[0]
+
+    def employer_text(self, lang: str) -> tuple[str, str | None]:
+        """(employer name, language it is in), for marking an English or Japanese name on other pages."""
+        value, code = self.text("employer_name", lang)
         if value:
-            return value
-        return self.organisation.name(lang) if self.organisation else ""
+            return value, code
+        if self.organisation is None:
+            return "", None
+        for code in text_languages(lang):
+            name = getattr(self.organisation, f"name_{code}", None)
+            if name:
+                return name, code
+        return "", None
 
     def refresh_monthly_estimate(self) -> None:
         self.monthly_jpy = monthly_estimate(self.salary_min, self.salary_unit, self.hours_per_week)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from flask import url_for
+from flask import current_app, url_for
 
 from portal.jobs.models import Posting
+from portal.jobs.summary import summaries
 from portal.timeutil import as_utc
 
 
@@ -37,4 +38,5 @@ def posting_json(posting: Posting, lang: str) -> dict:
         "employment_type": posting.employment_type,
         "date_posted": posted.date().isoformat(),
         "valid_through": posting.valid_through.isoformat() if posting.valid_through else None,
+        "summary": summaries(posting, current_app.config["LANGUAGES"]),
     }

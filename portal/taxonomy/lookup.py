@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import defer, noload
 
 from portal.extensions import db
 from portal.jobs.textindex import normalise
@@ -19,9 +20,10 @@ class Label:
     code: str
     en: str
     ja: str
+    ur: str | None
 
     def name(self, lang: str) -> str:
-        return self.ja if lang == "ja" else self.en
+        return {"ja": self.ja, "ur": self.ur}.get(lang) or self.en
 
 
 @dataclass(frozen=True)
@@ -31,12 +33,8 @@ class PrefectureLabel(Label):
 
 @dataclass(frozen=True)
 class TradeLabel(Label):
-    ur: str | None
     isco_codes: tuple[str, ...]
     sector_codes: tuple[str, ...]
-
-    def name(self, lang: str) -> str:
-        return {"ja": self.ja, "ur": self.ur}.get(lang) or self.en
 
 
 @dataclass
@@ -55,10 +53,25 @@ class Reference:
 _cache: dict[str, Reference] = {}
 
 
+def _urdu_names_stored(session) -> bool:
+    """False only inside a migration older than the one that added the Urdu names."""
+    return "name_ur" in {column["name"] for column in inspect(session.connection()).get_columns("sectors")}
+
+
 def load(session=None) -> Reference:
     """The reference tables as read now, through `session` (default: the app's; a migration passes its own)."""
+    urdu = session is None or _urdu_names_stored(session)
     session = session or db.session
-    sectors = session.scalars(select(Sector).order_by(Sector.sort_order)).all()
+    # An earlier migration reads these tables before they have their Urdu names: leave those unread.
+    def skip(model) -> list:
+        if urdu:
+            return []
+        return [defer(model.name_ur)] + ([noload(Prefecture.region)] if model is Prefecture else [])
+
+    def ur(row) -> str | None:
+        return row.name_ur if urdu else None
+
+    sectors = session.scalars(select(Sector).options(*skip(Sector)).order_by(Sector.sort_order)).all()
     concepts: dict[str, set[str]] = {}
     for concept, term in session.execute(select(Synonym.concept, Synonym.term)):
         concepts.setdefault(concept, set()).add(normalise(term))
@@ -67,15 +80,15 @@ def load(session=None) -> Reference:
         for term in terms:
             synonyms.setdefault(term, set()).update(terms)
     return Reference(
-        sectors={s.code: Label(s.code, s.name_en, s.name_ja) for s in sectors},
+        sectors={s.code: Label(s.code, s.name_en, s.name_ja, ur(s)) for s in sectors},
         sector_order=[s.code for s in sectors],
-        regions={r.code: Label(r.code, r.name_en, r.name_ja)
-                 for r in session.scalars(select(Region).order_by(Region.sort_order))},
-        prefectures={p.code: PrefectureLabel(p.code, p.name_en, p.name_ja, p.region_code)
-                     for p in session.scalars(select(Prefecture).order_by(Prefecture.code))},
-        occupations={o.isco: Label(o.isco, o.name_en, o.name_ja) for o in session.scalars(select(Occupation))},
-        sub_areas={(a.sector_code, a.code): Label(a.code, a.name_en, a.name_ja)
-                   for a in session.scalars(select(SubArea))},
+        regions={r.code: Label(r.code, r.name_en, r.name_ja, ur(r))
+                 for r in session.scalars(select(Region).options(*skip(Region)).order_by(Region.sort_order))},
+        prefectures={p.code: PrefectureLabel(p.code, p.name_en, p.name_ja, ur(p), p.region_code)
+                     for p in session.scalars(select(Prefecture).options(*skip(Prefecture)).order_by(Prefecture.code))},
+        occupations={o.isco: Label(o.isco, o.name_en, o.name_ja, ur(o)) for o in session.scalars(select(Occupation).options(*skip(Occupation)))},
+        sub_areas={(a.sector_code, a.code): Label(a.code, a.name_en, a.name_ja, ur(a))
+                   for a in session.scalars(select(SubArea).options(*skip(SubArea)))},
         trades={t.code: TradeLabel(t.code, t.name_en, t.name_ja, t.name_ur, tuple(t.isco_codes), tuple(t.sector_codes))
                 for t in session.scalars(select(Trade))},
         synonyms={term: frozenset(terms) for term, terms in synonyms.items()},

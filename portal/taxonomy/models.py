@@ -10,16 +10,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 
 
+def localised_name(row, lang: str) -> str:
+    """The row's name in `lang` (name_en, name_ja, name_ur), English when that one is missing."""
+    return getattr(row, f"name_{lang}", None) or row.name_en
+
+
 class Region(db.Model):
     __tablename__ = "regions"
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name_en: Mapped[str] = mapped_column(String(64))
     name_ja: Mapped[str] = mapped_column(String(64))
+    name_ur: Mapped[str | None] = mapped_column(String(64))  # Urdu; English when missing
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     def name(self, lang: str) -> str:
-        return self.name_ja if lang == "ja" else self.name_en
+        return localised_name(self, lang)
 
 
 class Prefecture(db.Model):
@@ -28,12 +34,13 @@ class Prefecture(db.Model):
     code: Mapped[str] = mapped_column(String(2), primary_key=True)  # JIS X 0401, "01"…"47"
     name_en: Mapped[str] = mapped_column(String(64))
     name_ja: Mapped[str] = mapped_column(String(64))
+    name_ur: Mapped[str | None] = mapped_column(String(64))  # Urdu; English when missing
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
 
     region: Mapped[Region] = relationship(lazy="joined")
 
     def name(self, lang: str) -> str:
-        return self.name_ja if lang == "ja" else self.name_en
+        return localised_name(self, lang)
 
 
 class Sector(db.Model):
@@ -44,6 +51,7 @@ class Sector(db.Model):
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name_en: Mapped[str] = mapped_column(String(120))
     name_ja: Mapped[str] = mapped_column(String(120))
+    name_ur: Mapped[str | None] = mapped_column(String(120))  # Urdu; English when missing
     is_ssw_field: Mapped[bool] = mapped_column(Boolean, default=True)
     ssw_ii: Mapped[bool] = mapped_column(Boolean, default=False)
     skills_test_ja: Mapped[str | None] = mapped_column(String(200))
@@ -52,7 +60,7 @@ class Sector(db.Model):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
     def name(self, lang: str) -> str:
-        return self.name_ja if lang == "ja" else self.name_en
+        return localised_name(self, lang)
 
 
 class MinimumWage(db.Model):
@@ -77,9 +85,10 @@ class SubArea(db.Model):
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name_en: Mapped[str] = mapped_column(String(120))
     name_ja: Mapped[str] = mapped_column(String(120))
+    name_ur: Mapped[str | None] = mapped_column(String(120))  # Urdu; English when missing
 
     def name(self, lang: str) -> str:
-        return self.name_ja if lang == "ja" else self.name_en
+        return localised_name(self, lang)
 
 
 class Occupation(db.Model):
@@ -90,10 +99,11 @@ class Occupation(db.Model):
     isco: Mapped[str] = mapped_column(String(4), primary_key=True)
     name_en: Mapped[str] = mapped_column(String(200))
     name_ja: Mapped[str] = mapped_column(String(200))
+    name_ur: Mapped[str | None] = mapped_column(String(200))  # Urdu; English when missing
     sector_code: Mapped[str] = mapped_column(ForeignKey("sectors.code"), index=True)
 
     def name(self, lang: str) -> str:
-        return self.name_ja if lang == "ja" else self.name_en
+        return localised_name(self, lang)
 
 
 class Trade(db.Model):
@@ -109,7 +119,7 @@ class Trade(db.Model):
     sector_codes: Mapped[list] = mapped_column(JSON, default=list)
 
     def name(self, lang: str) -> str:
-        return {"ja": self.name_ja, "ur": self.name_ur}.get(lang) or self.name_en
+        return localised_name(self, lang)
 
 
 class Synonym(db.Model):

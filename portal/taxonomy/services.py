@@ -45,7 +45,7 @@ def _upsert(model, key: str, values: dict) -> None:
 def load_reference_data() -> dict[str, int]:
     """Regions, prefectures, sectors and minimum wages from portal/data/. Returns row counts."""
     for row in _rows("regions.csv"):
-        _upsert(Region, "code", {**row, "sort_order": int(row["sort_order"])})
+        _upsert(Region, "code", {**row, "name_ur": row["name_ur"] or None, "sort_order": int(row["sort_order"])})
     db.session.flush()
     for row in _rows("prefectures.csv"):
         _upsert(
@@ -55,6 +55,7 @@ def load_reference_data() -> dict[str, int]:
                 "code": row["jis_code"],
                 "name_en": row["name_en"],
                 "name_ja": row["name_ja"],
+                "name_ur": row["name_ur"] or None,
                 "region_code": _region_code(row["region_en"]),
             },
         )
@@ -66,6 +67,7 @@ def load_reference_data() -> dict[str, int]:
                 "code": row["code"],
                 "name_en": row["name_en"],
                 "name_ja": row["name_ja"],
+                "name_ur": row["name_ur"] or None,
                 "is_ssw_field": True,
                 "ssw_ii": row["ssw_ii"] == "yes",
                 "skills_test_ja": row["skills_test_ja"] or None,
@@ -79,7 +81,7 @@ def load_reference_data() -> dict[str, int]:
             Sector,
             "code",
             {"code": row["code"], "name_en": row["name_en"], "name_ja": row["name_ja"],
-             "is_ssw_field": False, "ssw_ii": False, "sort_order": order},
+             "name_ur": row["name_ur"] or None, "is_ssw_field": False, "ssw_ii": False, "sort_order": order},
         )
     db.session.flush()
     existing = {(w.prefecture_code, w.fiscal_year): w for w in db.session.scalars(select(MinimumWage))}
@@ -117,12 +119,12 @@ def _load_taxonomy() -> None:
         area = existing_sub_areas.get((row["sector"], row["code"]))
         if area is None:
             db.session.add(SubArea(sector_code=row["sector"], code=row["code"], name_en=row["name_en"],
-                                   name_ja=row["name_ja"]))
+                                   name_ja=row["name_ja"], name_ur=row["name_ur"] or None))
         else:
-            area.name_en, area.name_ja = row["name_en"], row["name_ja"]
+            area.name_en, area.name_ja, area.name_ur = row["name_en"], row["name_ja"], row["name_ur"] or None
     for row in _rows("taxonomy/occupations.csv"):
         _upsert(Occupation, "isco", {"isco": row["isco"], "name_en": row["name_en"], "name_ja": row["name_ja"],
-                                     "sector_code": row["sector"]})
+                                     "name_ur": row.get("name_ur") or None, "sector_code": row["sector"]})
     for row in _rows("taxonomy/trades.csv"):
         _upsert(Trade, "code", {"code": row["code"], "name_en": row["name_en"], "name_ja": row["name_ja"],
                                 "name_ur": row["name_ur"] or None, "isco_codes": _split(row["isco_codes"]),

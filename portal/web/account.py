@@ -1,6 +1,6 @@
 """The signed-in person's own account: password, language, deletion. Any role."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -8,7 +8,7 @@ from wtforms.fields import SelectChoice
 
 from portal.accounts import services
 from portal.accounts.forms import ChangePasswordForm, DeleteAccountForm, LanguageForm
-from portal.i18n import native_name
+from portal.i18n import languages_for, native_name
 from portal.security import require_login
 
 bp = Blueprint("account", __name__, url_prefix="/<lang:lang>/account")
@@ -17,7 +17,7 @@ require_login(bp)
 
 def _language_form() -> LanguageForm:
     form = LanguageForm(locale=current_user.locale or "")
-    form.locale.choices = [SelectChoice(code, native_name(code)) for code in current_app.config["LANGUAGES"]]
+    form.locale.choices = [SelectChoice(code, native_name(code)) for code in languages_for(current_user.role)]
     return form
 
 

@@ -55,7 +55,7 @@ def _lang() -> str:
 
 
 def _names(label: Label) -> dict[str, str]:
-    return {"en": label.en, "ja": label.ja}
+    return {"en": label.en, "ja": label.ja, "ur": label.ur}
 
 
 @bp.get("/jobs")

@@ -12,7 +12,7 @@ from portal.accounts import services
 from portal.accounts.forms import LoginForm, RegisterForm
 from portal.accounts.models import Role
 from portal.extensions import limiter
-from portal.i18n import current_language
+from portal.i18n import current_language, locale_for
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang:lang>")
 
@@ -86,7 +86,8 @@ def register():
     if form.validate_on_submit():
         try:
             user = services.register(form.email.data, form.password.data, form.role.data,
-                                     display_name=form.display_name.data, locale=current_language())
+                                     display_name=form.display_name.data,
+                                     locale=locale_for(form.role.data, current_language()))
         except services.AccountError as error:
             getattr(form, error.field or "email").errors.append(str(error.message))
         else:

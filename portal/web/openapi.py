@@ -13,8 +13,9 @@ NULLABLE_STRING = {"type": ["string", "null"]}
 NAME_EN_JA = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["en", "ja"],
-    "properties": {"en": {"type": "string"}, "ja": {"type": "string"}},
+    "required": ["en", "ja", "ur"],
+    "properties": {"en": {"type": "string"}, "ja": {"type": "string"},
+                   "ur": {"type": ["string", "null"], "description": "Urdu; null where none is recorded yet."}},
 }
 
 
@@ -32,7 +33,8 @@ SCHEMAS: dict[str, dict] = {
         "type": "object",
         "additionalProperties": False,
         "required": ["id", "url", "title", "sector", "occupation", "prefecture", "employer", "salary",
-                     "monthly_jpy", "japanese_level", "visa", "employment_type", "date_posted", "valid_through"],
+                     "monthly_jpy", "japanese_level", "visa", "employment_type", "date_posted", "valid_through",
+                     "summary"],
         "properties": {
             "id": {"type": "integer", "minimum": 1},
             "url": {"type": "string", "format": "uri", "description": "The job page, in the language asked for."},
@@ -57,6 +59,27 @@ SCHEMAS: dict[str, dict] = {
             "date_posted": {"type": "string", "format": "date"},
             "valid_through": {"type": ["string", "null"], "format": "date",
                               "description": "Last day applications are accepted; null when open-ended."},
+            "summary": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["en", "ja", "ur"],
+                "description": "The posting summed up from its structured fields in each interface language "
+                               "(job, field, place, pay, take-home pay, hours, days off, housing, Japanese, "
+                               "tests), for readers the posting's own text is not written for.",
+                "properties": {lang: {"type": "array", "items": {"$ref": REF + "SummaryLine"}}
+                               for lang in ("en", "ja", "ur")},
+            },
+        },
+    },
+    "SummaryLine": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["key", "label", "value"],
+        "properties": {
+            "key": {"type": "string", "description": "What the line is about: job, field, place, pay, take_home, "
+                                                      "hours, days_off, housing, japanese, tests."},
+            "label": {"type": "string"},
+            "value": {"type": "string"},
         },
     },
     "Salary": {

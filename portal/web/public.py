@@ -92,6 +92,9 @@ def render_job(posting_id: int, *, apply_form=None, status: int = 200, count_vie
 
     guidance = job_guidance(posting, lang, match_result, description_html(texts["description"][0]),
                             description_html(texts["requirements"][0]))
+    from portal.jobs.summary import needs_summary, summary
+
+    summary_lines = summary(posting, lang, ref=ref, estimate=guidance.estimate) if needs_summary(posting, lang) else None
     return render_template(
         "public/job.html",
         posting=posting,
@@ -99,6 +102,7 @@ def render_job(posting_id: int, *, apply_form=None, status: int = 200, count_vie
         description=guidance.description,
         requirements=guidance.requirements_html,
         guidance=guidance,
+        summary_lines=summary_lines,
         is_open=is_open,
         pay=services.pay_facts(posting),
         ref=ref,

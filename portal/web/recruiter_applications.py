@@ -13,7 +13,7 @@ from portal.accounts import cv, profiles
 from portal.accounts.profile_forms import EDUCATION_NAMES
 from portal.applications import pipeline
 from portal.applications import services as applications
-from portal.applications.forms import ContractForm, MessageForm, MoveForm, StepForm
+from portal.applications.forms import ContractForm, MessageForm, MoveForm, StepForm, TemplateMessageForm
 from portal.applications.labels import MOVE_NAMES
 from portal.applications.models import Application
 from portal.applications.pipeline import Actor
@@ -52,7 +52,7 @@ def applicants(posting_id: int):
 
 
 def _render_applicant(application: Application, move_form=None, message_form=None, contract_form=None,
-                      step_forms=None, status=200):
+                      step_forms=None, template_form=None, status=200):
     steps = applications.checklist(application)
     forms = step_forms or {}
     for code, step in steps:
@@ -65,6 +65,7 @@ def _render_applicant(application: Application, move_form=None, message_form=Non
     return render_template(
         "recruiter/applicant.html", application=application, match=applications.match_for(application),
         move_form=move_form or _move_form(application), message_form=message_form or MessageForm(formdata=None),
+        template_form=template_form or TemplateMessageForm(formdata=None),
         contract_form=contract_form, steps=steps, step_forms=forms, has_checklist=pipeline.has_checklist(application.state),
         ref=reference(), snapshot=application.profile_snapshot or {}, education_names=EDUCATION_NAMES,
     ), status
@@ -113,6 +114,28 @@ def message_applicant(application_id: int):
     except applications.ApplicationError as error:
         flash(str(error.message), "error")
         return _render_applicant(application, message_form=form, status=400)
+    flash(_("Your message has been sent."), "success")
+    return redirect(url_for(".applicant", application_id=application.id))
+
+
+@bp.post("/applications/<int:application_id>/template-message")
+def send_template_message(application_id: int):
+    """A common message as a template with values (interview, documents, offer, result, start date)."""
+    from portal.applications.message_templates import TemplateValueError
+
+    application = _application(application_id)
+    form = TemplateMessageForm()
+    if not form.validate_on_submit():
+        return _render_applicant(application, template_form=form, status=400)
+    try:
+        applications.send_template_message(current_user, application, form.template.data, form.raw_values(),
+                                           form.note.data)
+    except TemplateValueError as error:
+        getattr(form, error.field, form.template).errors = [str(applications.TEMPLATE_VALUE_ERRORS[error.code])]
+        return _render_applicant(application, template_form=form, status=400)
+    except applications.ApplicationError as error:
+        flash(str(error.message), "error")
+        return _render_applicant(application, template_form=form, status=400)
     flash(_("Your message has been sent."), "success")
     return redirect(url_for(".applicant", application_id=application.id))
 

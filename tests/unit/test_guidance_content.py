@@ -1,6 +1,7 @@
 """Shipped guides (both languages, sources, a date), Markdown → safe HTML, and the glossary."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,7 @@ def test_glossary_has_at_least_80_terms_with_reading_meaning_and_explanation():
     assert len({t.term for t in terms}) == len(terms)
     for term in terms:
         assert term.reading and term.meaning_en and term.explanation_en and term.explanation_ja
+        assert re.search(r"[\u0600-\u06ff]", term.meaning_ur), term.term  # a short meaning in Urdu
     for word in ("社会保険完備", "賞与", "寮あり", "交通費支給", "試用期間", "固定残業代", "日勤・夜勤", "週休2日制"):
         assert word in {t.term for t in terms}
     assert (DATA / "GLOSSARY_SOURCES.md").exists()

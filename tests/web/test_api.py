@@ -188,7 +188,9 @@ def test_job_detail(client, spec, world):
         "employment_type": "FULL_TIME",
         "date_posted": today().isoformat(),
         "valid_through": (today() + timedelta(days=30)).isoformat(),
+        "summary": body["summary"],  # its contents: tests/web/test_summary.py
     }
+    assert set(body["summary"]) == {"en", "ja", "ur"}
 
 
 def test_lang_chooses_the_job_page_and_the_employer_name(client, spec, world):
@@ -263,7 +265,7 @@ def test_bad_parameter_is_a_400_naming_it(client, spec, db, query, param, messag
 
 
 def test_bad_lang_on_the_job_detail_is_a_400(client, spec, world):
-    response = client.get(f"{PREFIX}/jobs/{world['care_en'].id}?lang=ur")
+    response = client.get(f"{PREFIX}/jobs/{world['care_en'].id}?lang=fr")
     assert response.status_code == 400
     body = assert_matches_spec(spec, response, "/jobs/{posting_id}")
     assert body["error"]["param"] == "lang"
@@ -324,7 +326,7 @@ def test_taxonomy_contents_fit_together(client, spec, db):
     assert "nursing_care" in sector_codes and "construction" in sector_codes
     assert [p["code"] for p in prefectures] == [f"{n:02d}" for n in range(1, 48)]
     tokyo = next(p for p in prefectures if p["code"] == "13")
-    assert tokyo["name"] == {"en": "Tokyo", "ja": "東京都"} and tokyo["region"] == "kanto"
+    assert tokyo["name"] == {"en": "Tokyo", "ja": "東京都", "ur": "ٹوکیو"} and tokyo["region"] == "kanto"
     isco = {o["isco"] for o in occupations}
     welder = next(t for t in trades if t["code"] == "welder")
     assert welder["name"]["ur"] and welder["name"]["ja"]
@@ -411,7 +413,7 @@ def test_openapi_documents_every_search_parameter_and_the_enums(spec):
     assert parameters["japanese"]["schema"]["enum"] == list(LEVEL_RANK)
     assert parameters["visa"]["schema"]["enum"] == list(VISA_CODES)
     assert parameters["employment_type"]["schema"]["enum"] == [e.value for e in EmploymentType]
-    assert parameters["lang"]["schema"] == {"type": "string", "enum": ["en", "ja"], "default": "en"}
+    assert parameters["lang"]["schema"] == {"type": "string", "enum": ["en", "ja", "ur"], "default": "en"}
     assert parameters["page"]["schema"]["minimum"] == 1 and parameters["per_page"]["schema"]["maximum"] == 100
 
 

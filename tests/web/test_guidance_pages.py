@@ -92,7 +92,7 @@ def test_every_guide_page_shows_its_sources_and_date(client, lang):
         for source in document.sources:
             assert str(__import__("markupsafe").escape(source.title)) in html
         assert 'id="sources-title"' in html
-        assert ("2026年11月27日" if lang == "ja" else "November 27, 2026") in html
+        assert ("2026年11月27日" if lang == "ja" else "27 November 2026") in html
 
 
 def test_guide_links_resolve(client):
@@ -137,7 +137,7 @@ def test_a_page_for_every_field(client, db):
         html = client.get(f"/en/guide/sectors/{sector.code}").get_data(as_text=True)
         assert sector.skills_test_ja in html
         assert ("this field has Specified Skilled Worker (ii)" in html) == sector.ssw_ii
-        assert 'id="sources-title"' in html and "November 27, 2026" in html
+        assert 'id="sources-title"' in html and "27 November 2026" in html
     assert client.get("/en/guide/sectors/it_engineering").status_code == 404
     assert client.get("/en/guide/sectors/nope").status_code == 404
     assert client.get("/en/guide/nope").status_code == 404
@@ -306,7 +306,7 @@ def test_staff_preview_save_publish_and_revert_a_guide(client, db, login_as):
     assert client.post(f"/en/staff/guides/visa/publish/{draft.id}", data={"csrf_token": token}).status_code == 302
     assert audit_count("guide") == 2
     public = client.get("/en/guide/visa").get_data(as_text=True)
-    assert "Visa (new)" in public and "December 1, 2026" in public
+    assert "Visa (new)" in public and "1 December 2026" in public
     assert "ビザ（新）" in client.get("/ja/guide/visa").get_data(as_text=True)
 
     assert client.post(f"/en/staff/guides/visa/revert/{first.id}", data={"csrf_token": token}).status_code == 302

@@ -90,3 +90,123 @@ def test_a_third_locale_is_one_config_line(database_url):
     assert '<html lang="ur" dir="rtl">' in html
     assert 'hreflang="ur"' in html
     assert "اردو" in html  # the switch names the language in its own script
+
+
+# ---- Urdu (right to left) ---------------------------------------------------------------------
+
+
+def test_urdu_pages_are_right_to_left_and_offered_in_the_switch(client):
+    html = client.get("/ur/register?role=seeker").get_data(as_text=True)
+    assert '<html lang="ur" dir="rtl">' in html
+    assert 'hreflang="ur" href="http://localhost/ur/register?role=seeker"' in html
+    switch = re.search(r'<nav class="languages".*?</nav>', client.get("/en/jobs").get_data(as_text=True), re.S).group(0)
+    assert 'href="/ur/jobs" hreflang="ur" lang="ur">اردو</a>' in switch
+
+
+def test_root_follows_an_urdu_browser(client):
+    assert client.get("/", headers={"Accept-Language": "ur-PK,ur;q=0.9"}).headers["Location"] == "/ur/"
+
+
+def test_recruiter_and_staff_areas_are_english_or_japanese(client, login_as):
+    """Decided: recruiters and staff work in English or Japanese; an Urdu address of their pages
+    redirects to the English one, and their language switch does not offer Urdu."""
+    login_as("recruiter")
+    response = client.get("/ur/recruiter/")
+    assert response.status_code == 302 and response.headers["Location"] == "/en/recruiter/"
+    html = client.get("/en/recruiter/").get_data(as_text=True)
+    assert 'hreflang="ur"' not in html and 'hreflang="ja"' in html
+
+
+def test_dates_as_people_write_them(app):
+    from datetime import date
+
+    day = date(2026, 12, 5)
+    expected = {"en": ("5 December 2026", "5 Dec 2026"), "ja": ("2026年12月5日", "2026年12月5日"),
+                "ur": ("5 دسمبر 2026", "5 دسمبر 2026")}
+    for lang, (long, medium) in expected.items():
+        with app.test_request_context(f"/{lang}/"):
+            app.preprocess_request()
+            assert format_date(day, "long") == long
+            assert format_date(day) == medium
+
+
+def test_urdu_money_and_numbers_use_pakistani_conventions(app):
+    with app.test_request_context("/ur/"):
+        app.preprocess_request()
+        assert format_jpy(250000) == "¥250,000"
+        assert format_pkr(120000) == "Rs\u00a0120,000"
+        assert format_number(1234567) == "1,234,567"  # Latin digits, as Pakistani forms and banks write them
+
+
+def test_every_moment_says_its_zone(app):
+    from datetime import UTC, datetime
+
+    from portal.i18n import format_datetime
+
+    moment = datetime(2026, 12, 5, 10, 0, tzinfo=UTC)
+    for lang, zone in (("en", "PKT"), ("ja", "パキスタン時間"), ("ur", "پاکستانی وقت")):
+        with app.test_request_context(f"/{lang}/"):
+            app.preprocess_request()
+            assert format_datetime(moment).endswith(f"15:00 {zone}")
+
+
+def test_the_stylesheet_mirrors_through_logical_properties_only():
+    """Right to left comes from dir="rtl" and logical properties: no physical side in the CSS."""
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "portal" / "static" / "style.css").read_text()
+    physical = re.findall(r"(?:margin|padding|border)-(?:left|right)|(?<![-\w])(?:left|right)\s*:|"
+                          r"text-align\s*:\s*(?:left|right)|float\s*:\s*(?:left|right)", css)
+    assert physical == []
+    assert '"Noto Nastaliq Urdu"' in css and '"Noto Naskh Arabic"' in css and "Tahoma" in css
+    assert "@font-face" not in css and "url(" not in css  # no web fonts
+
+
+def test_translate_check_covers_urdu(app, tmp_path, monkeypatch):
+    """`flask translate check` reads every catalog of LANGUAGES: an empty Urdu entry is reported."""
+    import shutil
+
+    from babel.messages.pofile import read_po, write_po
+
+    from portal import translations
+
+    assert "ur" in app.config["LANGUAGES"]
+    copy = tmp_path / "translations"
+    shutil.copytree(translations.TRANSLATIONS, copy)
+    po = copy / "ur" / "LC_MESSAGES" / "messages.po"
+    with open(po, "rb") as handle:
+        catalog = read_po(handle)
+    catalog["Summary in your language"].string = ""
+    with open(po, "wb") as handle:
+        write_po(handle, catalog)
+    monkeypatch.setattr(translations, "TRANSLATIONS", copy)
+    monkeypatch.setattr(translations, "POT", copy / "messages.pot")
+    result = app.test_cli_runner().invoke(args=["translate", "check"])
+    assert result.exit_code == 1
+    assert "ur: untranslated entry 'Summary in your language'." in result.output
+
+
+def test_recruiters_work_in_english_or_japanese_even_from_an_urdu_page(client, db):
+    from tests.conftest import form_token
+    from portal.accounts.models import User
+
+    token = form_token(client, "/ur/register?role=recruiter")
+    response = client.post("/ur/register?role=recruiter", data={
+        "csrf_token": token, "role": "recruiter", "email": "urdu-recruiter@example.org",
+        "password": "a long enough password here", "confirm": "a long enough password here"})
+    assert response.status_code == 302
+    user = db.session.scalar(db.select(User).where(User.email == "urdu-recruiter@example.org"))
+    assert user.locale == "en"  # their pages are English or Japanese
+    choices = client.get("/en/account/").get_data(as_text=True)
+    assert 'value="ja"' in choices and 'value="ur"' not in choices
+
+
+def test_every_trade_field_prefecture_and_occupation_has_an_urdu_name(db):
+    from portal.taxonomy.models import Occupation, Prefecture, Region, Sector, SubArea, Trade
+
+    for model in (Region, Prefecture, Sector, SubArea, Occupation, Trade):
+        rows = db.session.scalars(db.select(model)).all()
+        assert rows, model
+        missing = [row.name_en for row in rows if not re.search(r"[\u0600-\u06ff]", row.name_ur or "")]
+        assert missing == [], model.__tablename__
+        assert all(row.name("ur") == row.name_ur for row in rows)

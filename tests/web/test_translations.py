@@ -1,4 +1,4 @@
-"""Bilingual for real: the catalogs are complete, and /ja/ pages show no English interface text."""
+"""Every language for real: the catalogs are complete, and /ja/ and /ur/ pages show no English interface text."""
 
 import re
 from html.parser import HTMLParser
@@ -10,7 +10,7 @@ from portal import translations
 # Words that are the same in Japanese text: test names, codes, format and product names (JSON, RSS,
 # Indeed, schema.org JobPosting are written in Latin letters on Japanese sites too).
 ALLOWED_LATIN = {"JLPT", "JFT", "Basic", "JFT-Basic", "Atom", "N1", "N2", "N3", "N4", "N5", "OEP", "CV", "PDF", "DOCX", "SSW", "English",
-                 "ISCO", "NAVTTC", "BE", "OE", "CoE", "PKR", "JPY", "Rs", "IT", "name", "example", "com",
+                 "ISCO", "NAVTTC", "CNIC", "FIA", "ILO", "BE", "OE", "CoE", "PKR", "JPY", "Rs", "IT", "name", "example", "com",
                  "API", "CSV", "Indeed", "JSON", "JSON-LD", "JobPosting", "RSS", "URL", "XML", "schema", "org", "UTF",
                  "Shift", "JIS", "http", "https", "CAD", "CNC", "DAE", "HTV", "LTV", "MB", "NVQF", "Word"}
 
@@ -25,13 +25,16 @@ class VisibleText(HTMLParser):
         super().__init__()
         self.stack: list[tuple[str, bool]] = []
         self.chunks: list[str] = []
+        self.page_lang = "ja"
 
     def _foreign(self) -> bool:
         return any(flag for _, flag in self.stack)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        foreign = tag in self.SKIP or (attrs.get("lang") not in (None, "ja") and tag != "html")
+        if tag == "html" and attrs.get("lang"):
+            self.page_lang = attrs["lang"]
+        foreign = tag in self.SKIP or (attrs.get("lang") not in (None, self.page_lang) and tag != "html")
         if not foreign and not self._foreign():
             for name in ("alt", "title", "placeholder", "aria-label"):
                 if attrs.get(name):
@@ -114,3 +117,38 @@ def test_japanese_job_pages_have_no_english_interface_text(client, db):
                 "/ja/jobs?page=abc", f"/ja/jobs/{english_only.id}", f"/ja/jobs/{bilingual.id}"]:
         html = client.get(url).get_data(as_text=True)
         assert english_words(html, data=(english_only.title_en,)) == [], url
+
+
+# Urdu: everything a job seeker or a visitor sees (recruiter and staff areas are English/Japanese;
+# tests/web/test_locale.py shows their /ur/ addresses redirect to English).
+URDU_PAGES = {
+    None: ["/ur/", "/ur/login", "/ur/register", "/ur/no-such-page", "/ur/match",
+           "/ur/match?trade=welder&years=2&japanese=N5", "/ur/guide/", "/ur/guide/staying-safe",
+           "/ur/guide/visa", "/ur/guide/check", "/ur/guide/sectors/construction", "/ur/guide/glossary"],
+    "seeker": ["/ur/", "/ur/seeker/", "/ur/account/", "/ur/seeker/profile", "/ur/seeker/matches",
+               "/ur/seeker/saved", "/ur/seeker/applications", "/ur/notifications/", "/ur/alerts/unsubscribe/some-token"],
+}
+
+
+@pytest.mark.parametrize("role", list(URDU_PAGES))
+def test_urdu_pages_have_no_english_interface_text(client, login_as, role):
+    login_as(role)
+    for url in URDU_PAGES[role]:
+        html = client.get(url).get_data(as_text=True)
+        assert '<html lang="ur" dir="rtl">' in html, url
+        assert english_words(html) == [], url
+
+
+def test_urdu_job_pages_have_no_english_interface_text(client, db):
+    from portal.jobs import demo
+
+    demo.seed_world()
+    from portal.jobs.models import Posting
+
+    japanese_only = db.session.scalars(db.select(Posting).where(Posting.title_en.is_(None))).first()
+    bilingual = db.session.scalars(db.select(Posting).where(Posting.title_ja.is_not(None),
+                                                            Posting.title_en.is_not(None))).first()
+    for url in ["/ur/jobs", "/ur/jobs?q=welder&housing=1", "/ur/jobs?sector=nursing_care&page=2",
+                f"/ur/jobs/{japanese_only.id}", f"/ur/jobs/{bilingual.id}"]:
+        html = client.get(url).get_data(as_text=True)
+        assert english_words(html, data=(bilingual.title_en, bilingual.employer("ur"))) == [], url
