@@ -62,11 +62,11 @@ chromium:
 	  echo "Installing a Japanese font for the browser screenshots"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-ipafont-gothic; }
-	@# And an Urdu Nastaliq face (0.9 MB) for the /ur/ screenshots.
+	@# And Noto Nastaliq Urdu (in fonts-noto-core, 12 MB), the face Android phones use, for the /ur/ screenshots.
 	@[ -n "$$(fc-list :lang=ur 2>/dev/null)" ] || { \
 	  echo "Installing an Urdu font for the browser screenshots"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-sil-awami-nastaliq; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-noto-core; }
 
 # The backup tests run pg_dump/pg_restore (flask --app portal backup|restore); they fail without them.
 pg-client:
