@@ -29,6 +29,7 @@ from portal.accounts.forms import REQUIRED
 from portal.accounts.profile_forms import MultiCheckboxField
 from portal.jobs.models import SUPPORT_CODES, VISA_CODES, EmploymentType, JapaneseLevel
 from portal.labels import EMPLOYMENT_TYPE_NAMES, JAPANESE_LEVEL_NAMES, SUPPORT_NAMES, VISA_NAMES
+from portal.feeds.applicants import RESIDENTS_ONLY_TYPES
 from portal.timeutil import today
 
 COST_ROWS = 3
@@ -164,6 +165,11 @@ class PostingForm(FlaskForm):
             valid = False
         if self.sub_area.data and not self.sub_area.data.startswith(f"{self.sector_code.data}:"):
             self.sub_area.errors = [*self.sub_area.errors, _l("This area does not belong to the chosen field.")]
+            valid = False
+        if self.applicants_from.data == "abroad" and self.employment_type.data in RESIDENTS_ONLY_TYPES:
+            self.applicants_from.errors = [*self.applicants_from.errors, _l(
+                "No work visa is given for part-time work, day labour or an internship: such a job is only for "
+                "people already living in Japan.")]
             valid = False
         if self.salary_min.data is not None and not self.salary_unit.data:
             self.salary_unit.errors = [*self.salary_unit.errors, _l("Say whether the pay is per hour, day, month or year.")]

@@ -151,7 +151,9 @@ def _sub_area_name(value: str, lang: str) -> str:
     field = ref.sectors.get(sector)
     if label is None:
         return value
-    return f"{label.name(lang)} ({field.name(lang)})" if field else label.name(lang)
+    if field is None:
+        return label.name(lang)
+    return f"{label.name(lang)}（{field.name(lang)}）" if lang == "ja" else f"{label.name(lang)} ({field.name(lang)})"
 
 
 def applicants_from_text(value: str | None, lang: str | None = None) -> str:
