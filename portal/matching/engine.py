@@ -48,6 +48,20 @@ ignored; a posting with no known visa code is judged like "other" with `route=No
 * **other**: no visa rule is checked → ELIGIBLE unless one of the posting's own requirements below
   is unmet.
 
+Rules added for a worker who applies from Pakistan (docs/verdict-rules.md has their sources):
+
+* **Who the employer takes** (`Job.applicants_from`): `in_japan_only` makes every route NOT_ELIGIBLE
+  (gap `lives_in_japan_only`); `unknown` turns ELIGIBLE into NEEDS_STEPS (gap
+  `ask_hires_from_abroad`); `abroad` is fit `hires_from_abroad`; None (a posting the caller imagines,
+  as the readiness wizard does) is not judged.
+* **The SSW visa's own rules** (`ssw_rule_breaks`): SSW (i) and (ii) need full-time work (not
+  PART_TIME, not PER_DIEM), direct employment (dispatch only in `DISPATCH_FIELDS`) and, in
+  construction, a monthly wage (not HOUR or DAY). A break makes the route NOT_ELIGIBLE with one gap
+  `ssw_rule_broken` per rule.
+* **Skills tests per business category** (`skills_test_status`): tests are "<sector>[/<sub_area>]
+  [:ii]"; in fields with several categories (`SUB_AREAS`) a test counts for its own category only
+  (gaps `pass_sub_area_test`, `skills_test_other_sub_area`, `name_test_sub_area`, `ask_job_sub_area`).
+
 Requirements of the posting itself, on every route (they add steps, never NOT_ELIGIBLE):
 
 * **Japanese.** `job.japanese_level` above the profile's level → gap `needs_japanese_level`
@@ -92,9 +106,10 @@ Japanese, a passed test or a Japanese licence never lower it (the tests check th
 Speed
 -----
 `rank` builds one `_Context` per call (the profile's values, computed once) and caches the
-verdict per (sector, occupation, japanese_level, visas). A new key is cheap too: it is put together
-from three smaller caches — trade fit per (sector, occupation), Japanese per level, best route per
-(sector, visas, engineer ok, licence steps, unmet Japanese). Each posting then costs a dictionary
+verdict per `_key(job)` (sector, occupation, Japanese level, visas and the verdict attributes
+above). A new key is cheap too: it is put together from three smaller caches — trade fit per
+(sector, occupation), Japanese per level, best route per (sector, visas, engineer ok, licence
+steps, unmet Japanese, business category, SSW rules broken, applicants_from). Each posting then costs a dictionary
 look-up plus the preference checks; only the `limit` best get their reasons built. No regexes.
 """
 
