@@ -130,7 +130,10 @@ APPLICANT_ELIGIBILITY_NAMES = {
 
 
 def init_app(app) -> None:
+    from portal.matching.messages import APPLICANTS_FROM_WORDS
+
     names = {
+        "applicants_from_names": APPLICANTS_FROM_WORDS,
         "role_names": ROLE_NAMES,
         "organisation_status_names": ORGANISATION_STATUS_NAMES,
         "posting_status_names": POSTING_STATUS_NAMES,

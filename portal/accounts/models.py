@@ -188,6 +188,7 @@ class SkillsTestPass(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("seeker_profiles.user_id", ondelete="CASCADE"), index=True)
     sector_code: Mapped[str] = mapped_column(String(40))
+    sub_area: Mapped[str | None] = mapped_column(String(40))  # business category (業務区分); None: not said
     level: Mapped[str] = mapped_column(String(3), default="i")
     passed_on: Mapped[date | None] = mapped_column(Date)
 

@@ -72,11 +72,38 @@ class TradeForm(Form):
     certificate = StringField(_l("Other certificate"), validators=[Optional(), Length(max=200)])
 
 
+def skills_test_choices(ref, lang: str, empty_label) -> list[SelectChoice]:
+    """A skills test as one choice: "<field>" where the field has one business category, else
+    "<field>/<category>" (a test counts only for its own category: matching.engine.SUB_AREAS)."""
+    from portal.matching.engine import SUB_AREAS
+
+    choices = [SelectChoice("", empty_label)]
+    for code in ref.sector_order:
+        if code in ("it_engineering", "other"):
+            continue
+        name = ref.sectors[code].name(lang)
+        if code in SUB_AREAS:
+            choices += [SelectChoice(f"{code}/{sub}", f"{name} · {label.name(lang)}")
+                        for (sector, sub), label in sorted(ref.sub_areas.items()) if sector == code]
+        else:
+            choices.append(SelectChoice(code, name))
+    return choices
+
+
 class SkillsTestForm(Form):
     sector = SelectField(_l("Field of the skills test"), validators=[Optional()])
+    sub_area = SelectField(_l("Business category of the test"), validators=[Optional()],
+                           description=_l("A skills test counts only for jobs of its own category."))
     level = SelectField(_l("Level"), validators=[Optional()],
                         choices=_choices([("i", _l("SSW (i)")), ("ii", _l("SSW (ii)"))]))
     passed_on = DateField(_l("Date passed"), validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.sub_area.data and not self.sub_area.data.startswith(f"{self.sector.data}/"):
+            self.sub_area.errors = [*self.sub_area.errors, _l("This category does not belong to the chosen field.")]
+            valid = False
+        return valid
 
 
 class ProfileForm(FlaskForm):
@@ -110,8 +137,12 @@ class ProfileForm(FlaskForm):
         ssw = [(code, name) for code, name in sectors if code not in ("it_engineering", "other")]
         for row in self.trades:
             row.form.trade.choices = _choices([(t.code, t.name(lang)) for t in trades], "—")
+        sub_areas = [(f"{sector}/{code}", f"{ref.sectors[sector].name(lang)} · {label.name(lang)}")
+                     for (sector, code), label in sorted(ref.sub_areas.items())
+                     if sector in ref.sectors and sector not in ("it_engineering", "other")]
         for row in self.skills_tests:
             row.form.sector.choices = _choices(ssw, "—")
+            row.form.sub_area.choices = _choices(sub_areas, _l("Not said"))
         self.education.choices = _choices(EDUCATION_NAMES.items(), "—")
         self.jlpt_level.choices = _choices([(level, level) for level in JLPT_LEVELS], _l("None"))
         self.titp_field.choices = _choices(ssw, _l("None"))

@@ -55,12 +55,21 @@ def save_profile(user: User, values: dict, trades: list[dict], tests: list[dict]
         for row in trades if row.get("trade")
     ]
     profile.skills_tests = [
-        SkillsTestPass(sector_code=row["sector"], level=row.get("level") or "i", passed_on=row.get("passed_on"))
+        SkillsTestPass(sector_code=row["sector"], sub_area=_sub_area(row["sector"], row.get("sub_area")),
+                       level=row.get("level") or "i", passed_on=row.get("passed_on"))
         for row in tests if row.get("sector")
     ]
     profile.updated_at = utcnow()
     db.session.commit()
     return profile
+
+
+def _sub_area(sector: str, value: str | None) -> str | None:
+    """The category code of a form's "<sector>/<code>" (the form checked that it is this sector's)."""
+    if not value:
+        return None
+    prefix, _, code = value.partition("/")
+    return code if prefix == sector and code else None
 
 
 def set_cv(user: User, content: bytes, original_name: str) -> SeekerProfile:
@@ -114,7 +123,7 @@ def profile_data(profile: SeekerProfile) -> dict:
         **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items()},
         "trades": [{"trade": t.trade_code, "years": t.years, "navttc_level": t.navttc_level,
                     "certificate": t.certificate} for t in profile.trades],
-        "skills_tests": [{"sector": t.sector_code, "level": t.level,
+        "skills_tests": [{"sector": t.sector_code, "sub_area": t.sub_area, "level": t.level,
                           "passed_on": t.passed_on.isoformat() if t.passed_on else None}
                          for t in profile.skills_tests],
         "cv": {"file_name": profile.cv_original_name, "type": profile.cv_mime, "size": profile.cv_size}

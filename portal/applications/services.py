@@ -168,7 +168,7 @@ def _profile_from_snapshot(data: dict | None):
         **{name: profile.get(name) for name in profiles.PLAIN_FIELDS},
         trades=[SimpleNamespace(trade_code=t.get("trade"), years=t.get("years") or 0,
                                 navttc_level=t.get("navttc_level")) for t in profile.get("trades") or []],
-        skills_tests=[SimpleNamespace(sector_code=t.get("sector"), level=t.get("level") or "i")
+        skills_tests=[SimpleNamespace(sector_code=t.get("sector"), sub_area=t.get("sub_area"), level=t.get("level") or "i")
                       for t in profile.get("skills_tests") or []],
     )
     return matching.profile_from_model(model)

@@ -44,6 +44,8 @@ class UploadForm(FlaskForm):
 class ClassificationForm(FlaskForm):
     sector = SelectField(_l("Field"), validators=[DataRequired(REQUIRED)])
     occupation = SelectField(_l("Occupation"), validators=[Optional()])
+    sub_area = SelectField(_l("Business category"), validators=[Optional()])
+    applicants_from = SelectField(_l("Who can apply"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
 

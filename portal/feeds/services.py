@@ -32,6 +32,7 @@ from portal.feeds.http import Fetcher, FetchError, next_attempt_at
 from portal.feeds.models import ImportPage, ImportRun, ImportSkip, ImportSource, RunStatus, SourceKind
 from portal.feeds.normalize import normalise, prefecture_code
 from portal.feeds.types import NormalisedPosting, RawItem, Skip
+from portal.feeds.applicants import infer_applicants_from, infer_dispatch, infer_sub_area
 from portal.jobs.indexing import derived_values
 from portal.jobs.models import Posting, PostingStatus, Source
 from portal.jobs.textindex import normalise as normalise_text
@@ -512,7 +513,17 @@ def _posting_values(np: NormalisedPosting, source_id: int, cls: Classification |
     if cls is not None:
         values.update(sector_code=cls.sector, occupation_code=cls.occupation,
                       classification_confidence=cls.confidence)
+        # Read from the text unless staff have corrected this posting (then `cls` is None: kept).
+        texts = (np.title_en, np.title_ja, np.description_en, np.description_ja, np.requirements_en,
+                 np.requirements_ja)
+        values.update(applicants_from=infer_applicants_from(texts, np.employment_type),
+                      dispatch=infer_dispatch(texts), sub_area=infer_sub_area(cls.sector, texts, _sub_area_rows()))
     return values
+
+
+def _sub_area_rows() -> list[tuple[str, str, str, str]]:
+    """(sector, code, name_en, name_ja) of every business category, from the shipped taxonomy."""
+    return [(sector, code, en, ja) for sector, rows in taxonomy().sub_areas.items() for code, en, ja in rows]
 
 
 @dataclass
@@ -672,7 +683,8 @@ def _with_defaults(rows: list[dict]) -> list[dict]:
     defaults = {"worker_costs": [], "openings": 1, "visa_ssw1": False, "visa_ssw2": False, "visa_esd": False,
                 "visa_engineer": False, "visa_other": False, "support_housing": False, "support_airfare": False,
                 "support_visa_sponsorship": False, "support_japanese_training": False,
-                "support_support_org": False, "classification_locked": False}
+                "support_support_org": False, "classification_locked": False, "applicants_from": "unknown",
+                "dispatch": False}
     columns = {column.key for column in Posting.__table__.columns} - {"id"}
     return [{**{name: None for name in columns}, **defaults, **row} for row in rows]
 

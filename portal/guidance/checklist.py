@@ -27,6 +27,7 @@ FIT_TARGETS: dict[str, tuple[str, str]] = {
     "has_10_years": ("guide", "routes"),
     "meets_japanese_level": ("guide", "japanese-tests"),
     "has_japanese_licence": ("guide", "living-in-japan"),
+    "hires_from_abroad": ("guide", "visa"),
 }
 PERSONAL_GAPS = frozenset(GAP_TARGETS) - {"no_matching_trade"}
 

@@ -40,6 +40,13 @@ GAP_TARGETS: dict[str, tuple[str, str]] = {
     "pass_skills_test": ("sector", ""),
     "pass_jft_or_n4": ("guide", "japanese-tests"),
     "pass_nursing_japanese": ("guide", "japanese-tests"),
+    "pass_sub_area_test": ("sector", ""),
+    "skills_test_other_sub_area": ("sector", ""),
+    "name_test_sub_area": ("sector", ""),
+    "ask_job_sub_area": ("sector", ""),
+    "ssw_rule_broken": ("guide", "routes"),
+    "lives_in_japan_only": ("guide", "routes"),
+    "ask_hires_from_abroad": ("guide", "pakistan"),
     "ssw2_not_in_field": ("guide", "routes"),
     "pass_ssw2_test": ("sector", ""),
     "ssw2_follows_ssw1": ("guide", "routes"),
@@ -110,8 +117,10 @@ class Readiness:
 
 _DRIVING_GAPS = {"needs_driving_licence", "convert_licence"}
 _ROUTE_GAPS = {
-    "ssw1": {"ssw1_not_in_field", "pass_skills_test", "pass_jft_or_n4", "pass_nursing_japanese"},
-    "ssw2": {"ssw2_not_in_field", "pass_ssw2_test", "ssw2_follows_ssw1"},
+    "ssw1": {"ssw1_not_in_field", "pass_skills_test", "pass_jft_or_n4", "pass_nursing_japanese",
+             "pass_sub_area_test", "skills_test_other_sub_area", "name_test_sub_area", "ask_job_sub_area"},
+    "ssw2": {"ssw2_not_in_field", "pass_ssw2_test", "ssw2_follows_ssw1", "skills_test_other_sub_area",
+             "name_test_sub_area", "ask_job_sub_area"},
     "esd": {"reach_n5"},
     "engineer": {"needs_degree_or_10_years"},
 }
@@ -140,9 +149,22 @@ def profile_of(answers: Answers) -> engine.Profile:
     )
 
 
+def _sub_area_of_tests(profile: engine.Profile, sector: str, route: str) -> str | None:
+    """The business category of the worker's own test in this field (for the imagined job: a job
+    in the category they passed), or the field's only category."""
+    level = "ii" if route == "ssw2" else "i"
+    for test in sorted(profile.skills_tests):
+        body, _, test_level = test.partition(":")
+        test_sector, _, sub_area = body.partition("/")
+        if test_sector == sector and (test_level or "i") == level and sub_area:
+            return sub_area
+    return None
+
+
 def _judge(profile, route: str, sector: str, trades, today) -> tuple[Eligibility, tuple, tuple]:
     job = engine.Job(id=0, sector=sector, occupation=None, prefecture="13", region=None, japanese_level="none",
-                     visas=frozenset({route}), monthly_jpy=None, housing=False)
+                     visas=frozenset({route}), monthly_jpy=None, housing=False,
+                     sub_area=_sub_area_of_tests(profile, sector, route))
     result = engine.match(profile, job, trades, today=today)
     have = tuple(r for r in result.reasons if r.kind == "fit" and r.code in _ROUTE_FITS[route] | _DRIVING_FITS)
     wanted = _ROUTE_GAPS[route] | _DRIVING_GAPS

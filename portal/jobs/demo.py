@@ -74,6 +74,8 @@ def _posting_values(item: dict, organisation_id: int, day_offset: int,
         "city_en": item.get("city_en"),
         "city_ja": item.get("city_ja"),
         "employment_type": item["employment_type"],
+        "applicants_from": item["applicants_from"],  # every demo posting says who it takes
+        "dispatch": bool(item.get("dispatch")),
         "salary_min": item["salary_min"],
         "salary_max": item.get("salary_max"),
         "salary_unit": item["salary_unit"],

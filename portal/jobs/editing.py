@@ -21,7 +21,8 @@ from portal.moderation.models import PostingRevision, RevisionStatus
 TEXT_FIELDS = tuple(f"{name}_{lang}" for name in ("title", "description", "requirements", "city", "working_hours",
                                                   "days_off") for lang in ("en", "ja"))
 EDITABLE_FIELDS = TEXT_FIELDS + (
-    "sector_code", "sub_area", "occupation_code", "prefecture_code", "employment_type", "salary_min",
+    "sector_code", "sub_area", "occupation_code", "prefecture_code", "employment_type", "applicants_from",
+    "dispatch", "salary_min",
     "salary_max", "salary_unit", "hours_per_week", "japanese_level", "worker_costs", "openings",
     "valid_through", "apply_url",
 ) + tuple(f"visa_{code}" for code in VISA_CODES) + tuple(f"support_{code}" for code in SUPPORT_CODES)

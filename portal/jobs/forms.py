@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     FloatField,
@@ -28,6 +29,7 @@ from portal.accounts.forms import REQUIRED
 from portal.accounts.profile_forms import MultiCheckboxField
 from portal.jobs.models import SUPPORT_CODES, VISA_CODES, EmploymentType, JapaneseLevel
 from portal.labels import EMPLOYMENT_TYPE_NAMES, JAPANESE_LEVEL_NAMES, SUPPORT_NAMES, VISA_NAMES
+from portal.feeds.applicants import RESIDENTS_ONLY_TYPES
 from portal.timeutil import today
 
 COST_ROWS = 3
@@ -41,6 +43,12 @@ COST_PER_NAMES = {
     "once": _l("Once"),
     "month": _l("Every month"),
     "year": _l("Every year"),
+}
+#: Who the posting takes. "Unknown" is not offered: a recruiter knows, and a posting saved without
+#: an answer before the question existed must get one at its next edit.
+APPLICANTS_FROM_CHOICES = {
+    "abroad": _l("From abroad: we hire workers from Pakistan and apply for their Certificate of Eligibility"),
+    "in_japan_only": _l("Only people already living in Japan (for example part-time or student jobs, or a change of status)"),
 }
 APPLY_NAMES = {
     "portal": _l("On Kakehashi (applicants send their profile to you here)"),
@@ -102,6 +110,8 @@ class PostingForm(FlaskForm):
     prefecture_code = SelectField(_l("Prefecture"), validators=[DataRequired(REQUIRED)])
     employment_type = SelectField(_l("Type of work"), validators=[DataRequired(REQUIRED)],
                                   default=EmploymentType.FULL_TIME)
+    applicants_from = RadioField(_l("Who can apply"), validators=[DataRequired(_l("Say whether you hire from abroad."))])
+    dispatch = BooleanField(_l("The worker is employed by a dispatch agency and sent to work at another company (派遣)"))
     openings = IntegerField(_l("Number of openings"), default=1,
                             validators=[DataRequired(REQUIRED), NumberRange(min=1, max=10_000)])
     valid_through = DateField(_l("Applications close on"), validators=[Optional()])
@@ -143,6 +153,7 @@ class PostingForm(FlaskForm):
         self.visas.choices = _choices([(code, VISA_NAMES[code]) for code in VISA_CODES])
         self.support.choices = _choices([(code, SUPPORT_NAMES[code]) for code in SUPPORT_CODES])
         self.apply_on.choices = _choices(APPLY_NAMES.items())
+        self.applicants_from.choices = _choices(APPLICANTS_FROM_CHOICES.items())
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -154,6 +165,11 @@ class PostingForm(FlaskForm):
             valid = False
         if self.sub_area.data and not self.sub_area.data.startswith(f"{self.sector_code.data}:"):
             self.sub_area.errors = [*self.sub_area.errors, _l("This area does not belong to the chosen field.")]
+            valid = False
+        if self.applicants_from.data == "abroad" and self.employment_type.data in RESIDENTS_ONLY_TYPES:
+            self.applicants_from.errors = [*self.applicants_from.errors, _l(
+                "No work visa is given for part-time work, day labour or an internship: such a job is only for "
+                "people already living in Japan.")]
             valid = False
         if self.salary_min.data is not None and not self.salary_unit.data:
             self.salary_unit.errors = [*self.salary_unit.errors, _l("Say whether the pay is per hour, day, month or year.")]
@@ -187,6 +203,8 @@ class PostingForm(FlaskForm):
         values["occupation_code"] = self.occupation_code.data or None
         values["prefecture_code"] = self.prefecture_code.data
         values["employment_type"] = self.employment_type.data
+        values["applicants_from"] = self.applicants_from.data
+        values["dispatch"] = bool(self.dispatch.data)
         values["salary_min"] = self.salary_min.data
         values["salary_max"] = self.salary_max.data
         values["salary_unit"] = self.salary_unit.data or None if self.salary_min.data is not None else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import event, select, text, update
+from sqlalchemy import event, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from portal.jobs.models import Posting, monthly_estimate
@@ -65,7 +65,10 @@ def reindex(session=None, batch_size: int = 2000) -> int:
 
     session = session or db.session
     ref = load(session)
-    columns = [column for column in Posting.__table__.columns if column.key != "search_tokens"]
+    # Only the columns the database has: an older migration runs this before later ones add theirs.
+    present = {column["name"] for column in inspect(session.connection()).get_columns("postings")}
+    columns = [column for column in Posting.__table__.columns
+               if column.key != "search_tokens" and column.name in present]
     changed = 0
     last_id = 0
     while True:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -58,6 +59,14 @@ class JapaneseLevel(enum.StrEnum):
     N3 = "N3"
     N2 = "N2"
     N1 = "N1"
+
+
+class ApplicantsFrom(enum.StrEnum):
+    """Who a posting takes (matching.engine.APPLICANTS_FROM)."""
+
+    ABROAD = "abroad"  # hires from Pakistan through a Certificate of Eligibility
+    IN_JAPAN_ONLY = "in_japan_only"  # residents changing status; part-time and student jobs
+    UNKNOWN = "unknown"
 
 
 class Source(enum.StrEnum):
@@ -121,6 +130,9 @@ class Posting(db.Model):
     city_ja: Mapped[str | None] = mapped_column(String(120))
 
     employment_type: Mapped[str] = mapped_column(String(20), default=EmploymentType.FULL_TIME)
+    applicants_from: Mapped[str] = mapped_column(String(20), default=ApplicantsFrom.UNKNOWN,
+                                                 server_default=ApplicantsFrom.UNKNOWN.value)
+    dispatch: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 派遣: an agency employs
     salary_min: Mapped[int | None] = mapped_column(Integer)
     salary_max: Mapped[int | None] = mapped_column(Integer)
     salary_unit: Mapped[str | None] = mapped_column(String(10))

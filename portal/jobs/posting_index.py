@@ -76,6 +76,9 @@ def _columns():
         func.coalesce(day, NO_DATE), func.coalesce(micros, 0), func.coalesce(Posting.monthly_jpy, -1),
         Posting.sector_code, Posting.prefecture_code, Posting.japanese_level, Posting.employment_type,
         visa_bits, flag(Posting.support_housing.is_(True)), Posting.occupation_code,
+        # what else a verdict depends on (matching.engine._key): read as one combination
+        Posting.sub_area, Posting.applicants_from, flag(Posting.dispatch.is_(True)),
+        case(((Posting.salary_min.is_(None) & Posting.salary_max.is_(None)), None), else_=Posting.salary_unit),
     )
 
 
@@ -87,6 +90,26 @@ def _read(*conditions) -> list[tuple]:
         result.close()
 
 
+class Combinations:
+    """The combinations of a posting's verdict attributes (sub_area, applicants_from, employment_type,
+    dispatch, salary_unit) seen so far, each stored once: a posting keeps the position of its own.
+    Append-only, and only added to under the module's lock (snapshots are built under it)."""
+
+    def __init__(self):
+        self.values: list[tuple] = []
+        self._positions: dict[tuple, int] = {}
+
+    def positions(self, combinations) -> np.ndarray:
+        found = np.empty(len(combinations), dtype=np.int32)
+        for i, combination in enumerate(combinations):
+            position = self._positions.get(combination)
+            if position is None:
+                position = self._positions[combination] = len(self.values)
+                self.values.append(combination)
+            found[i] = position
+        return found
+
+
 @dataclass(frozen=True)
 class Vocabularies:
     sectors: Vocabulary
@@ -94,16 +117,17 @@ class Vocabularies:
     levels: Vocabulary
     employment_types: Vocabulary
     occupations: Vocabulary
+    verdict_keys: Combinations
 
 
 COLUMNS = ("ids", "listed", "valid_through", "published", "monthly", "sector", "prefecture", "level",
-           "employment", "visa", "housing", "occupation")
+           "employment", "visa", "housing", "occupation", "verdict_key")
 
 
 def _arrays(vocab: Vocabularies, rows: list) -> dict[str, np.ndarray]:
     """Rows of _columns() as one array per attribute, in the rows' order."""
     if not rows:
-        columns = [()] * 12
+        columns = [()] * 16
     else:
         columns = list(zip(*rows))
 
@@ -123,6 +147,10 @@ def _arrays(vocab: Vocabularies, rows: list) -> dict[str, np.ndarray]:
         "visa": ints(9, np.uint8),
         "housing": ints(10, bool),
         "occupation": vocab.occupations.positions(columns[11]),
+        "verdict_key": vocab.verdict_keys.positions(
+            [(sub_area or None, applicants or "unknown", employment, bool(dispatch), unit)
+             for sub_area, applicants, employment, dispatch, unit
+             in zip(columns[12], columns[13], columns[8], columns[14], columns[15])]),
     }
 
 
@@ -135,6 +163,7 @@ class Snapshot:
         for name in COLUMNS:
             setattr(self, name, arrays[name][order])
         self.vocab = vocab
+        self.verdict_keys = vocab.verdict_keys.values
         self.built_at = built_at
         self.newest_update = newest_update
         self.orders = {
@@ -199,6 +228,7 @@ def _vocabularies() -> Vocabularies:
         levels=Vocabulary(tuple(e.value for e in JapaneseLevel)),
         employment_types=Vocabulary(tuple(e.value for e in EmploymentType)),
         occupations=Vocabulary(tuple(sorted(ref.occupations))),
+        verdict_keys=Combinations(),
     )
 
 

@@ -11,6 +11,7 @@ from flask import current_app, url_for
 
 from portal.jobs.models import Posting
 from portal.jobs.summary import summaries
+from portal.matching.messages import applicants_from_text
 from portal.timeutil import as_utc
 
 
@@ -36,6 +37,10 @@ def posting_json(posting: Posting, lang: str) -> dict:
         "japanese_level": posting.japanese_level,
         "visa": posting.visas,
         "employment_type": posting.employment_type,
+        "sub_area": posting.sub_area or None,
+        "dispatch": bool(posting.dispatch),
+        "applicants_from": posting.applicants_from or "unknown",
+        "applicants_from_text": applicants_from_text(posting.applicants_from, lang),
         "date_posted": posted.date().isoformat(),
         "valid_through": posting.valid_through.isoformat() if posting.valid_through else None,
         "summary": summaries(posting, current_app.config["LANGUAGES"]),

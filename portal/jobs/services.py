@@ -123,8 +123,12 @@ class ClassificationError(Exception):
         self.message = message
 
 
-def correct_classification(posting_id: int, sector: str, occupation: str | None, actor=None) -> Posting:
-    """Staff's sector/occupation for a posting. It is locked: later imports do not change it."""
+def correct_classification(posting_id: int, sector: str, occupation: str | None, actor=None, *,
+                           sub_area: str | None = None, applicants_from: str | None = None) -> Posting:
+    """Staff's sector/occupation (and business category, and who may apply) for a posting. It is
+    locked: later imports do not change it. `applicants_from` None keeps the posting's value."""
+    from portal.matching.engine import APPLICANTS_FROM
+
     from flask_babel import lazy_gettext as _l
 
     from portal.taxonomy.lookup import reference
@@ -135,15 +139,22 @@ def correct_classification(posting_id: int, sector: str, occupation: str | None,
         raise ClassificationError(_l("No such posting."))
     if sector not in ref.sectors or (occupation and occupation not in ref.occupations):
         raise ClassificationError(_l("Choose a field from the list."))
+    if sub_area and (sector, sub_area) not in ref.sub_areas:
+        raise ClassificationError(_l("This area does not belong to the chosen field."))
+    if applicants_from is not None and applicants_from not in APPLICANTS_FROM:
+        raise ClassificationError(_l("Choose who can apply from the list."))
     before = " ".join(filter(None, (posting.sector_code, posting.occupation_code)))[:40] or None
     posting.sector_code = sector
     posting.occupation_code = occupation
+    posting.sub_area = sub_area or None
+    if applicants_from is not None:
+        posting.applicants_from = applicants_from
     posting.classification_locked = True
     posting.classification_confidence = 1.0
     if actor is not None:
         from portal.moderation.services import audit
 
         audit(actor, "correct_classification", "posting", posting.id, before=before,
-              after=" ".join(filter(None, (sector, occupation)))[:40])
+              after=" ".join(filter(None, (sector, occupation, applicants_from)))[:40])
     db.session.commit()
     return posting

@@ -48,6 +48,20 @@ ignored; a posting with no known visa code is judged like "other" with `route=No
 * **other**: no visa rule is checked → ELIGIBLE unless one of the posting's own requirements below
   is unmet.
 
+Rules added for a worker who applies from Pakistan (docs/verdict-rules.md has their sources):
+
+* **Who the employer takes** (`Job.applicants_from`): `in_japan_only` makes every route NOT_ELIGIBLE
+  (gap `lives_in_japan_only`); `unknown` turns ELIGIBLE into NEEDS_STEPS (gap
+  `ask_hires_from_abroad`); `abroad` is fit `hires_from_abroad`; None (a posting the caller imagines,
+  as the readiness wizard does) is not judged.
+* **The SSW visa's own rules** (`ssw_rule_breaks`): SSW (i) and (ii) need full-time work (not
+  PART_TIME, not PER_DIEM), direct employment (dispatch only in `DISPATCH_FIELDS`) and, in
+  construction, a monthly wage (not HOUR or DAY). A break makes the route NOT_ELIGIBLE with one gap
+  `ssw_rule_broken` per rule.
+* **Skills tests per business category** (`skills_test_status`): tests are "<sector>[/<sub_area>]
+  [:ii]"; in fields with several categories (`SUB_AREAS`) a test counts for its own category only
+  (gaps `pass_sub_area_test`, `skills_test_other_sub_area`, `name_test_sub_area`, `ask_job_sub_area`).
+
 Requirements of the posting itself, on every route (they add steps, never NOT_ELIGIBLE):
 
 * **Japanese.** `job.japanese_level` above the profile's level → gap `needs_japanese_level`
@@ -92,9 +106,10 @@ Japanese, a passed test or a Japanese licence never lower it (the tests check th
 Speed
 -----
 `rank` builds one `_Context` per call (the profile's values, computed once) and caches the
-verdict per (sector, occupation, japanese_level, visas). A new key is cheap too: it is put together
-from three smaller caches — trade fit per (sector, occupation), Japanese per level, best route per
-(sector, visas, engineer ok, licence steps, unmet Japanese). Each posting then costs a dictionary
+verdict per `_key(job)` (sector, occupation, Japanese level, visas and the verdict attributes
+above). A new key is cheap too: it is put together from three smaller caches — trade fit per
+(sector, occupation), Japanese per level, best route per (sector, visas, engineer ok, licence
+steps, unmet Japanese, business category, SSW rules broken, applicants_from). Each posting then costs a dictionary
 look-up plus the preference checks; only the `limit` best get their reasons built. No regexes.
 """
 
@@ -115,6 +130,10 @@ __all__ = [
     "SCORE_WEIGHTS",
     "SSW_FIELDS",
     "SSW_II_FIELDS",
+    "APPLICANTS_FROM",
+    "DISPATCH_FIELDS",
+    "SUB_AREAS",
+    "SSW_RULES",
     "Eligibility",
     "Job",
     "MatchResult",
@@ -128,6 +147,8 @@ __all__ = [
     "match",
     "meets_preferences",
     "rank",
+    "skills_test_status",
+    "ssw_rule_breaks",
 ]
 
 # ------------------------------------------------------------------------------------- reference data
@@ -151,6 +172,37 @@ SSW_II_FIELDS: frozenset[str] = frozenset({
 })
 
 NURSING_CARE = "nursing_care"
+
+#: Who a posting takes: people abroad (hired from Pakistan through a Certificate of Eligibility),
+#: only people already living in Japan (residents changing status; part-time and student jobs), or
+#: the site does not know. Every seeker of the portal applies from Pakistan.
+APPLICANTS_FROM = ("abroad", "in_japan_only", "unknown")
+
+#: The business categories (業務区分) of each field that has more than one, from
+#: portal/data/taxonomy/sub_areas.csv (a unit test keeps the two equal). A skills test is per
+#: category: it qualifies for jobs of its own category only. Fields with one category are left out.
+SUB_AREAS: dict[str, frozenset[str]] = {
+    "agriculture": frozenset({"crops", "livestock"}),
+    "fishery": frozenset({"fishing", "aquaculture"}),
+    "construction": frozenset({"civil_engineering", "building", "lifelines"}),
+    "industrial_products": frozenset({"machining", "electronics", "metal_surface_treatment", "textiles",
+                                      "paper_packaging", "concrete_products", "ceramics", "printing"}),
+    "automobile_transport": frozenset({"truck", "taxi", "bus"}),
+    "railway": frozenset({"track", "electrical", "rolling_stock", "rolling_stock_manufacturing", "station"}),
+    "aviation": frozenset({"ground_handling", "aircraft_maintenance"}),
+    "shipbuilding": frozenset({"welding", "painting", "machining", "finishing", "machinery", "electrical"}),
+    "wood_industry": frozenset({"sawmill", "plywood"}),
+}
+
+#: Fields where an SSW worker may be employed by a dispatch agency (派遣): agriculture and fishery
+#: only (分野別運用方針, 農業分野・漁業分野: 直接雇用又は派遣; every other field: 直接雇用).
+DISPATCH_FIELDS: frozenset[str] = frozenset({"agriculture", "fishery"})
+CONSTRUCTION = "construction"
+#: The rules of the SSW visa itself that a posting can break, in the order they are reported:
+#: part-time work and day labour (SSW is full-time employment, 特定技能雇用契約 フルタイム), agency
+#: dispatch outside DISPATCH_FIELDS, and construction pay by the hour or day (建設分野: 月給制,
+#: a condition of the 建設特定技能受入計画).
+SSW_RULES = ("part_time", "day_labour", "dispatch", "monthly_pay")
 
 #: 育成就労 replaces 技能実習 on this day (Act No. 60 of 2024).
 ESD_START = date(2027, 4, 1)
@@ -237,6 +289,16 @@ REASON_CODES: dict[str, ReasonSpec] = {
     "pass_skills_test": _gap("sector", weight=92),
     "pass_jft_or_n4": _gap("have", weight=90),
     "pass_nursing_japanese": _gap(weight=86),
+    # SSW (i) and (ii): business categories and the rules of the visa
+    "pass_sub_area_test": _gap("sub_area", weight=92),
+    "skills_test_other_sub_area": _gap("sub_area", weight=92),
+    "name_test_sub_area": _gap("sector", "sub_area", weight=91),
+    "ask_job_sub_area": _gap("sector", weight=91),
+    "ssw_rule_broken": _gap("rule", weight=99),
+    # who the employer takes
+    "hires_from_abroad": _fit(weight=95),
+    "lives_in_japan_only": _gap(weight=110),
+    "ask_hires_from_abroad": _gap(weight=96),
     # SSW (ii)
     "passed_ssw2_test": _fit("sector", weight=86),
     "ssw2_not_in_field": _gap("sector", weight=100),
@@ -313,6 +375,13 @@ class Job:
     visas: frozenset[str]  # ssw1, ssw2, esd, engineer, other
     monthly_jpy: int | None
     housing: bool
+    sub_area: str | None = None  # business category code within the sector (sub_areas.csv)
+    # abroad | in_japan_only | unknown; None: a posting imagined by the caller (the readiness
+    # wizard), on which the question is not asked
+    applicants_from: str | None = None
+    employment_type: str | None = None  # schema.org value: FULL_TIME, PART_TIME, PER_DIEM, …
+    dispatch: bool = False  # workers are employed by an agency and sent to the workplace (派遣)
+    salary_unit: str | None = None  # HOUR, DAY, MONTH, YEAR
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +405,55 @@ class MatchResult:
     eligibility: Eligibility
     route: str | None  # the visa route the verdict is about
     reasons: tuple[Reason, ...]  # fits first, then gaps, each by weight (most important first)
+
+
+# ------------------------------------------------------------------------------------- rules of a posting
+
+def ssw_rule_breaks(sector: str, employment_type: str | None, dispatch: bool,
+                    salary_unit: str | None) -> tuple[str, ...]:
+    """The SSW_RULES a posting in `sector` breaks (empty: none). Used for the verdict (an SSW route
+    of such a posting is NOT_ELIGIBLE) and for the staff's red flag (portal/moderation/flags.py)."""
+    breaks = []
+    if employment_type == "PART_TIME":
+        breaks.append("part_time")
+    elif employment_type == "PER_DIEM":
+        breaks.append("day_labour")
+    if dispatch and sector not in DISPATCH_FIELDS:
+        breaks.append("dispatch")
+    if sector == CONSTRUCTION and salary_unit in ("HOUR", "DAY"):
+        breaks.append("monthly_pay")
+    return tuple(breaks)
+
+
+def _parse_test(test: str) -> tuple[str, str | None, str]:
+    """"<sector>[/<sub_area>][:ii]" → (sector, sub_area or None, "i" | "ii")."""
+    body, _, level = test.partition(":")
+    sector, _, sub_area = body.partition("/")
+    return sector, sub_area or None, level or "i"
+
+
+def skills_test_status(tests: Iterable[str], sector: str, sub_area: str | None, level: str = "i") -> str:
+    """Whether the skills tests passed (Profile.skills_tests) qualify for a job in `sector` /
+    `sub_area` at SSW `level` ("i" or "ii"). The one rule every verdict uses:
+
+    * "passed" — a test of the field, and of the job's business category where the field has more
+      than one (SUB_AREAS);
+    * "missing" — no test of the field at this level;
+    * "other_sub_area" — tests of the field, all of other categories;
+    * "test_sub_area_unknown" — a test of the field whose category the person has not said;
+    * "job_sub_area_unknown" — the field has several categories and the posting does not say which.
+    """
+    held = [(sub, lvl) for sec, sub, lvl in map(_parse_test, tests) if sec == sector and lvl == level]
+    if not held:
+        return "missing"
+    if sector not in SUB_AREAS:
+        return "passed"
+    if sub_area is None:
+        return "job_sub_area_unknown"
+    subs = {sub for sub, _lvl in held}
+    if sub_area in subs:
+        return "passed"
+    return "test_sub_area_unknown" if None in subs else "other_sub_area"
 
 
 # ------------------------------------------------------------------------------------- the engine
@@ -367,10 +485,11 @@ class _TradeFit:
                  "licence", "common_steps")
 
 
-# The profile-dependent verdict for one (sector, occupation, japanese_level, visas) key, as a plain
-# tuple (cheapest to build): (base points = trade + experience + japanese + route, 1 when a stated
-# sector preference is met, score when no per-posting preference is stated, eligibility, route,
-# _TradeFit, Japanese rank needed, rank of the unmet Japanese need or 0).
+# The profile-dependent verdict for one `_key(job)` (sector, occupation, japanese_level, visas,
+# sub_area, applicants_from, employment_type, dispatch, salary_unit), as a plain tuple (cheapest to
+# build): (base points = trade + experience + japanese + route, 1 when a stated sector preference is
+# met, score when no per-posting preference is stated, eligibility, route, _TradeFit, Japanese rank
+# needed, rank of the unmet Japanese need or 0, (sub_area, SSW rules broken, applicants_from)).
 _Core = tuple
 
 
@@ -494,17 +613,17 @@ class _Context:
             self._japanese_cache[level] = found
         return found
 
-    def choose_route(self, sector: str, visas: frozenset[str], tf: _TradeFit, gap_rank: int):
+    def choose_route(self, sector: str, visas: frozenset[str], tf: _TradeFit, gap_rank: int, post: tuple):
         """(verdict, route, steps, route points) of the best route; depends on tf only through
-        engineer_ok and common_steps."""
-        key = (sector, visas, tf.engineer_ok, tf.common_steps, gap_rank)
+        engineer_ok and common_steps. `post` is (sub_area, SSW rules broken, applicants_from)."""
+        key = (sector, visas, tf.engineer_ok, tf.common_steps, gap_rank, post)
         found = self._route_cache.get(key)
         if found is not None:
             return found
         W = SCORE_WEIGHTS
         best = None
         for route in [v for v in VISA_ROUTES if v in visas] or [None]:
-            verdict, _fits, gaps, cover = self._route(route, sector, tf)
+            verdict, _fits, gaps, cover = self._route(route, sector, tf, post)
             steps = len(gaps) + tf.common_steps + (gap_rank > cover)
             if verdict is not Eligibility.NOT_ELIGIBLE:
                 verdict = Eligibility.NEEDS_STEPS if steps else Eligibility.ELIGIBLE
@@ -513,6 +632,11 @@ class _Context:
             if best is None or sort_key > best[0]:
                 best = (sort_key, verdict, route, steps)
         _sort_key, verdict, route, steps = best
+        applicants = post[2]
+        if applicants == "in_japan_only":  # the seeker applies from Pakistan: no route helps
+            verdict = Eligibility.NOT_ELIGIBLE
+        elif applicants == "unknown" and verdict is not Eligibility.NOT_ELIGIBLE:
+            verdict, steps = Eligibility.NEEDS_STEPS, steps + 1
         if verdict is Eligibility.ELIGIBLE:
             points = W["route_eligible"]
         elif verdict is Eligibility.NEEDS_STEPS:
@@ -523,21 +647,43 @@ class _Context:
         found = self._route_cache[key] = (verdict, route, steps, points)
         return found
 
-    def _route(self, route: str | None, sector: str, tf: _TradeFit):
-        """(verdict before the posting's own requirements, fits, gaps, Japanese rank the gaps cover)."""
+    def _test(self, sector: str, sub_area: str | None, level: str, fits: list, gaps: list) -> None:
+        """The skills test of one level, judged per business category (skills_test_status)."""
+        status = skills_test_status(self.skills_tests, sector, sub_area, level)
+        where = f"{sector}/{sub_area}" if sub_area else ""
+        if status == "passed":
+            fits.append(("passed_skills_test", (sector,)) if level == "i" else ("passed_ssw2_test", (sector,)))
+        elif status == "missing":
+            if level == "ii":
+                gaps.append(("pass_ssw2_test", (sector,)))
+                gaps.append(("ssw2_follows_ssw1", (sector,)))
+            elif sector in SUB_AREAS and sub_area:
+                gaps.append(("pass_sub_area_test", (where,)))
+            else:
+                gaps.append(("pass_skills_test", (sector,)))
+        elif status == "other_sub_area":
+            gaps.append(("skills_test_other_sub_area", (where,)))
+        elif status == "test_sub_area_unknown":
+            gaps.append(("name_test_sub_area", (sector, where)))
+        else:  # job_sub_area_unknown
+            gaps.append(("ask_job_sub_area", (sector,)))
+
+    def _route(self, route: str | None, sector: str, tf: _TradeFit, post: tuple):
+        """(verdict before the posting's own requirements, fits, gaps, Japanese rank the gaps cover).
+        `post` is (sub_area, SSW rules broken, applicants_from)."""
         fits: list[_Raw] = []
         gaps: list[_Raw] = []
         cover = 0
+        sub_area, breaks = post[0], post[1]
         if route == "ssw1":
             if sector not in SSW_FIELDS:
                 return Eligibility.NOT_ELIGIBLE, fits, [("ssw1_not_in_field", (sector,))], 0
+            if breaks:
+                return Eligibility.NOT_ELIGIBLE, fits, [("ssw_rule_broken", (rule,)) for rule in breaks], 0
             if self.titp == sector:
                 fits.append(("titp_exempts_tests", (sector,)))
             else:
-                if sector in self.skills_tests:
-                    fits.append(("passed_skills_test", (sector,)))
-                else:
-                    gaps.append(("pass_skills_test", (sector,)))
+                self._test(sector, sub_area, "i", fits, gaps)
                 if self.jrank >= 2:
                     fits.append(("has_jft_or_n4", (self.have,)))
                 else:
@@ -551,11 +697,9 @@ class _Context:
         elif route == "ssw2":
             if sector not in SSW_II_FIELDS:
                 return Eligibility.NOT_ELIGIBLE, fits, [("ssw2_not_in_field", (sector,))], 0
-            if f"{sector}:ii" in self.skills_tests:
-                fits.append(("passed_ssw2_test", (sector,)))
-            else:
-                gaps.append(("pass_ssw2_test", (sector,)))
-                gaps.append(("ssw2_follows_ssw1", (sector,)))
+            if breaks:
+                return Eligibility.NOT_ELIGIBLE, fits, [("ssw_rule_broken", (rule,)) for rule in breaks], 0
+            self._test(sector, sub_area, "ii", fits, gaps)
         elif route == "esd":
             if self.jrank >= 1:
                 fits.append(("meets_esd_japanese", (self.esd_route, self.have)))
@@ -574,25 +718,27 @@ class _Context:
         return (Eligibility.NEEDS_STEPS if gaps else Eligibility.ELIGIBLE), fits, gaps, cover
 
     def core(self, job: Job) -> _Core:
-        key = (job.sector, job.occupation, job.japanese_level, job.visas)
+        key = _key(job)
         try:
             found = self.cache.get(key)
         except TypeError:  # visas given as a set: still works, without the cache
-            return self.combine(job.sector, job.occupation, job.japanese_level, frozenset(job.visas))
+            return self.combine(*key[:3], frozenset(job.visas), *key[4:])
         if found is None:
             found = self.cache[key] = self.combine(*key)
         return found
 
-    def combine(self, sector, occupation, japanese_level, visas) -> _Core:
+    def combine(self, sector, occupation, japanese_level, visas, sub_area=None, applicants=None,
+                employment_type=None, dispatch=False, salary_unit=None) -> _Core:
         tf = self._trade_cache.get((sector, occupation)) or self.trade_fit(sector, occupation)
         japanese = self._japanese_cache.get(japanese_level) or self.japanese(japanese_level)
         gap_rank = japanese[2]
-        route = (self._route_cache.get((sector, visas, tf.engineer_ok, tf.common_steps, gap_rank))
-                 or self.choose_route(sector, visas, tf, gap_rank))
+        post = (sub_area, ssw_rule_breaks(sector, employment_type, dispatch, salary_unit), applicants)
+        route = (self._route_cache.get((sector, visas, tf.engineer_ok, tf.common_steps, gap_rank, post))
+                 or self.choose_route(sector, visas, tf, gap_rank, post))
         base = tf.points + japanese[1] + route[3]
         sector_met = 1 if sector in self.pref_sectors else 0
         return (base, sector_met, round(base + self.pref_points[sector_met]), route[0], route[1], tf,
-                japanese[0], gap_rank)
+                japanese[0], gap_rank, post)
 
     # -- per posting --------------------------------------------------------------------------------
 
@@ -609,7 +755,7 @@ class _Context:
     def result(self, job: Job) -> MatchResult:
         sector, occupation = job.sector, job.occupation
         core = self.core(job)
-        base, sector_met, score, eligibility, route, tf, needed, gap_rank = core
+        base, sector_met, score, eligibility, route, tf, needed, gap_rank, post = core
         if self.per_job_prefs:
             score = round(base + self.pref_points[self.met_preferences(job, core)])
         fits: list[_Raw] = []
@@ -628,9 +774,16 @@ class _Context:
                 fits.append(("navttc_level", (code, str(level))))
         if tf.licence is not None:
             (fits if tf.licence[0] == "has_japanese_licence" else gaps).append(tf.licence)
-        _verdict, r_fits, r_gaps, cover = self._route(route, sector, tf)
+        _verdict, r_fits, r_gaps, cover = self._route(route, sector, tf, post)
         fits += r_fits
         gaps += r_gaps
+        applicants = post[2]
+        if applicants == "abroad":
+            fits.append(("hires_from_abroad", ()))
+        elif applicants == "in_japan_only":
+            gaps.append(("lives_in_japan_only", ()))
+        elif applicants == "unknown":
+            gaps.append(("ask_hires_from_abroad", ()))
         if gap_rank:
             if gap_rank > cover:
                 gaps.append(("needs_japanese_level", (job.japanese_level, self.have)))
@@ -661,6 +814,12 @@ class _Context:
                 gaps.append(("no_housing", ()))
         reasons = sorted((_reason(raw) for raw in fits + gaps), key=_reason_order)
         return MatchResult(job.id, score, eligibility, route, tuple(reasons))
+
+
+def _key(job: Job) -> tuple:
+    """What a verdict depends on, of a posting: the cache key of `_Context.combine`."""
+    return (job.sector, job.occupation, job.japanese_level, job.visas, job.sub_area, job.applicants_from,
+            job.employment_type, job.dispatch, job.salary_unit)
 
 
 # ------------------------------------------------------------------------------------- public API
@@ -705,7 +864,8 @@ def rank(profile: Profile, jobs: Iterable[Job], trades: Mapping[str, TradeInfo],
     push, replace = heapq.heappush, heapq.heapreplace
     floor = None  # (score, id) of the worst kept once the heap is full
     for seq, job in enumerate(jobs):
-        key = (job.sector, job.occupation, job.japanese_level, job.visas)
+        key = (job.sector, job.occupation, job.japanese_level, job.visas, job.sub_area, job.applicants_from,
+               job.employment_type, job.dispatch, job.salary_unit)  # _key(job), inlined
         try:
             core = get(key)
         except TypeError:  # visas given as a set
@@ -747,7 +907,7 @@ def candidate_sectors(profile: Profile, trades: Mapping[str, TradeInfo]) -> froz
         info = trades.get(skill.trade)
         if info is not None:
             sectors |= info.sectors
-    sectors.update(test.split(":", 1)[0] for test in profile.skills_tests)
+    sectors.update(_parse_test(test)[0] for test in profile.skills_tests)
     if profile.titp_completed:
         sectors.add(profile.titp_completed)
     sectors |= profile.preferences.sectors

@@ -26,6 +26,14 @@ MESSAGES = {
     "pass_skills_test": _l("Pass the %(sector)s skills test."),
     "pass_jft_or_n4": _l("Pass JFT-Basic or JLPT N4 (you have %(have)s)."),
     "pass_nursing_japanese": _l("Pass the Nursing Care Japanese Language Evaluation Test."),
+    "pass_sub_area_test": _l("Pass the skills test for %(sub_area)s."),
+    "skills_test_other_sub_area": _l("Your skills test is for another business category: it does not count for %(sub_area)s. Pass the test for %(sub_area)s."),
+    "name_test_sub_area": _l("Add the business category of your %(sector)s skills test to your profile: a test counts only for its own category, and this job is in %(sub_area)s."),
+    "ask_job_sub_area": _l("Ask the employer which business category of %(sector)s this job is in: a skills test counts only for its own category."),
+    "ssw_rule_broken": _l("This job cannot be done on a Specified Skilled Worker visa: %(rule)s."),
+    "hires_from_abroad": _l("The employer hires from abroad."),
+    "lives_in_japan_only": _l("This job is only for people already living in Japan: the employer does not hire from abroad."),
+    "ask_hires_from_abroad": _l("Ask the employer whether they hire from abroad."),
     "passed_ssw2_test": _l("You passed the %(sector)s test for Specified Skilled Worker (ii)."),
     "ssw2_not_in_field": _l("%(sector)s has no Specified Skilled Worker (ii) visa."),
     "pass_ssw2_test": _l("Pass the %(sector)s test for Specified Skilled Worker (ii)."),
@@ -66,6 +74,14 @@ RECRUITER_MESSAGES = {
     "pass_skills_test": _l("Has not passed the %(sector)s skills test yet."),
     "pass_jft_or_n4": _l("Has not passed JFT-Basic or JLPT N4 yet (has %(have)s)."),
     "pass_nursing_japanese": _l("Has not passed the Nursing Care Japanese Language Evaluation Test yet."),
+    "pass_sub_area_test": _l("Has not passed the skills test for %(sub_area)s yet."),
+    "skills_test_other_sub_area": _l("The applicant's skills test is for another business category: it does not count for %(sub_area)s."),
+    "name_test_sub_area": _l("The applicant has not said which business category of %(sector)s their skills test is in; this job is in %(sub_area)s."),
+    "ask_job_sub_area": _l("This posting does not say which business category of %(sector)s it is in: a skills test counts only for its own category."),
+    "ssw_rule_broken": _l("This job cannot be done on a Specified Skilled Worker visa: %(rule)s."),
+    "hires_from_abroad": _l("The posting hires from abroad."),
+    "lives_in_japan_only": _l("This posting is only for people already living in Japan."),
+    "ask_hires_from_abroad": _l("The posting does not say whether it hires from abroad."),
     "passed_ssw2_test": _l("Passed the %(sector)s test for Specified Skilled Worker (ii)."),
     "ssw2_not_in_field": _l("%(sector)s has no Specified Skilled Worker (ii) visa."),
     "pass_ssw2_test": _l("Has not passed the %(sector)s test for Specified Skilled Worker (ii) yet."),
@@ -96,6 +112,20 @@ ROUTE_WORDS = {
     "employment_for_skill_development": _l("Employment for Skill Development"),
     "technical_intern_training": _l("Technical Intern Training"),
 }
+#: Each rule of the SSW visa a posting can break (engine.SSW_RULES), as the end of "…cannot be done
+#: on a Specified Skilled Worker visa: <rule>".
+RULE_WORDS = {
+    "part_time": _l("it is part-time, and the visa needs full-time work"),
+    "day_labour": _l("it is day labour, and the visa needs full-time employment"),
+    "dispatch": _l("the worker would be sent by a dispatch agency, which the visa allows only in agriculture and fishery"),
+    "monthly_pay": _l("construction workers on this visa must be paid a monthly wage, not by the hour or day"),
+}
+#: Who a posting takes (engine.APPLICANTS_FROM), for a job page and the API.
+APPLICANTS_FROM_WORDS = {
+    "abroad": _l("Hires from abroad (from Pakistan, with a Certificate of Eligibility)"),
+    "in_japan_only": _l("Only for people already living in Japan"),
+    "unknown": _l("Not known whether the employer hires from abroad: ask them"),
+}
 LICENCE_WORDS = {
     "pk_ltv": _l("Pakistani LTV"), "pk_htv": _l("Pakistani HTV"), "jp": _l("Japanese"),
     "international": _l("international permit"),
@@ -113,6 +143,25 @@ def _labelled(table: str):
     return name_of
 
 
+def _sub_area_name(value: str, lang: str) -> str:
+    """"<sector>/<code>" → the business category's name, with its field's."""
+    sector, _, code = value.partition("/")
+    ref = reference()
+    label = ref.sub_areas.get((sector, code))
+    field = ref.sectors.get(sector)
+    if label is None:
+        return value
+    if field is None:
+        return label.name(lang)
+    return f"{label.name(lang)}（{field.name(lang)}）" if lang == "ja" else f"{label.name(lang)} ({field.name(lang)})"
+
+
+def applicants_from_text(value: str | None, lang: str | None = None) -> str:
+    """Who a posting takes, in words, in `lang` (default: the page's language)."""
+    with force_locale(lang or current_language()):
+        return str(APPLICANTS_FROM_WORDS.get(value or "unknown", APPLICANTS_FROM_WORDS["unknown"]))
+
+
 # How each parameter of a reason is written for people.
 _PARAMS = {
     "trade": _labelled("trades"),
@@ -120,6 +169,8 @@ _PARAMS = {
     "occupation": _labelled("occupations"),
     "prefecture": _labelled("prefectures"),
     "region": _labelled("regions"),
+    "sub_area": lambda value, lang: _sub_area_name(value, lang),
+    "rule": lambda value, lang: str(RULE_WORDS.get(value, value)),
     "have": lambda value, lang: str(LEVEL_WORDS.get(value, value)),
     "needed": lambda value, lang: str(LEVEL_WORDS.get(value, value)),
     "route": lambda value, lang: str(ROUTE_WORDS.get(value, value)),

@@ -24,10 +24,16 @@ def trade_infos() -> dict[str, engine.TradeInfo]:
             for code, t in reference().trades.items()}
 
 
+def test_code(sector: str, sub_area: str | None, level: str | None = "i") -> str:
+    """A passed skills test as the engine names it: "<sector>[/<sub_area>][:ii]"."""
+    code = f"{sector}/{sub_area}" if sub_area else sector
+    return f"{code}:ii" if level == "ii" else code
+
+
 def profile_from_model(profile: SeekerProfile | None) -> engine.Profile:
     if profile is None:
         return engine.Profile()
-    tests = frozenset(t.sector_code if t.level == "i" else f"{t.sector_code}:ii" for t in profile.skills_tests)
+    tests = frozenset(test_code(t.sector_code, t.sub_area, t.level) for t in profile.skills_tests)
     return engine.Profile(
         trades=tuple(engine.TradeSkill(t.trade_code, t.years or 0, t.navttc_level) for t in profile.trades),
         jlpt=profile.jlpt_level or None,
@@ -65,6 +71,9 @@ def job_from_row(row, regions: dict[str, str]) -> engine.Job:
         region=regions.get(row.prefecture_code), japanese_level=row.japanese_level,
         visas=frozenset(code for code in VISA_CODES if getattr(row, f"visa_{code}")),
         monthly_jpy=row.monthly_jpy, housing=row.support_housing,
+        sub_area=row.sub_area or None, applicants_from=row.applicants_from or "unknown",
+        employment_type=row.employment_type, dispatch=bool(row.dispatch),
+        salary_unit=row.salary_unit if row.salary_min is not None or row.salary_max is not None else None,
     )
 
 
@@ -117,7 +126,8 @@ def best_matches(profile: engine.Profile, *, limit: int = 20, sector: str | None
     else:
         pay = np.where(monthly < 0, 0, np.where(monthly >= min_pay, 1, 2))
     key = snapshot.sector[rows].astype(np.int64)
-    for column, size in ((snapshot.occupation[rows], len(vocab.occupations.codes) + 1),
+    for column, size in ((snapshot.verdict_key[rows], len(snapshot.verdict_keys) + 1),
+                         (snapshot.occupation[rows], len(vocab.occupations.codes) + 1),
                          (snapshot.level[rows], len(vocab.levels.codes) + 1), (snapshot.visa[rows], 32),
                          (place, len(vocab.prefectures.codes) + 1), (housing, 2), (pay, 3)):
         key = key * size + column
@@ -164,6 +174,7 @@ def _job(snapshot: posting_index.Snapshot, row: int, regions: dict[str, str], *,
 
     prefecture = code(vocab.prefectures, snapshot.prefecture[row]) if place_known else None
     monthly = int(snapshot.monthly[row])
+    sub_area, applicants_from, employment_type, dispatch, salary_unit = snapshot.verdict_keys[snapshot.verdict_key[row]]
     return engine.Job(
         id=int(snapshot.ids[row]), sector=code(vocab.sectors, snapshot.sector[row]),
         occupation=code(vocab.occupations, snapshot.occupation[row]), prefecture=prefecture,
@@ -171,6 +182,8 @@ def _job(snapshot: posting_index.Snapshot, row: int, regions: dict[str, str], *,
         visas=frozenset(c for offset, c in enumerate(VISA_CODES) if snapshot.visa[row] & (1 << offset)),
         monthly_jpy=monthly if monthly >= 0 else None,
         housing=bool(snapshot.housing[row]) if housing_known else False,
+        sub_area=sub_area, applicants_from=applicants_from, employment_type=employment_type, dispatch=dispatch,
+        salary_unit=salary_unit,
     )
 
 

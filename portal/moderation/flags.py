@@ -117,6 +117,7 @@ SEVERITY = {
     "tourist_or_azad_visa": HIGH,
     "unlicensed_oep": HIGH,
     "suspended_organisation": HIGH,
+    "breaks_ssw_rules": HIGH,
     "implausible_pay": MEDIUM,
     "informal_contact": MEDIUM,
     "unverified_organisation": MEDIUM,
@@ -156,6 +157,11 @@ FLAG_MESSAGES = {
     ),
     "unlicensed_oep": N_("The OEP licence %(licence)s is not in the licence register."),
     "suspended_organisation": N_("The organisation is suspended."),
+    "breaks_ssw_rules": N_(
+        "The posting names the Specified Skilled Worker visa, but the job breaks its rules: %(rules)s. "
+        "SSW work is full-time direct employment (agency dispatch only in agriculture and fishery), "
+        "and construction pays a monthly wage."
+    ),
     "implausible_pay": N_(
         "Pay of %(amount)s yen %(period)s is implausible; check the amount and the pay period."
     ),
@@ -203,10 +209,14 @@ class PostingFacts:
     oep_licence: str | None = None
     licence_register: frozenset[str] = frozenset()  # OEP licences in the staff-kept register
     is_likely_duplicate: bool = False
+    # The rules of the SSW visa the posting breaks while naming that visa (the caller asks
+    # matching.engine.ssw_rule_breaks, the rule every verdict uses): part_time, day_labour, …
+    ssw_rules_broken: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "worker_costs", tuple(self.worker_costs or ()))
         object.__setattr__(self, "licence_register", frozenset(self.licence_register or ()))
+        object.__setattr__(self, "ssw_rules_broken", tuple(self.ssw_rules_broken or ()))
 
     def texts(self) -> list[str]:
         return [value for value in (self.title_en, self.title_ja, self.description_en, self.description_ja,
@@ -279,6 +289,8 @@ def explain(flag: Flag, gettext: Callable[[str], str] = N_,
     for name, value in flag.evidence.items():
         if name == "period":
             params[name] = gettext(PERIOD_WORDS.get(str(value), str(value)))
+        elif name == "rules":
+            params[name] = ", ".join(gettext(SSW_RULE_WORDS.get(rule, rule)) for rule in str(value).split(","))
         elif isinstance(value, int):
             params[name] = format_number(value)
         else:
@@ -631,6 +643,18 @@ def _contact_flags(facts: PostingFacts) -> list[Flag]:
 # --------------------------------------------------------------------------------------------
 
 
+#: How a broken rule is named in the flag's sentence (the evidence keeps the rule codes).
+SSW_RULE_WORDS = {"part_time": N_("part-time work"), "day_labour": N_("day labour"),
+                  "dispatch": N_("agency dispatch"), "monthly_pay": N_("construction pay by the hour or day")}
+
+
+def _visa_rule_flags(facts: PostingFacts) -> list[Flag]:
+    """A posting that names SSW (i) or (ii) in one of its fields but breaks the visa's own rules."""
+    if not facts.ssw_rules_broken:
+        return []
+    return [_flag("breaks_ssw_rules", rules=",".join(facts.ssw_rules_broken))]
+
+
 def red_flags(facts: PostingFacts) -> list[Flag]:
     """Every red flag of a posting, one per code, in the order of FLAG_CODES."""
     flags = [
@@ -639,6 +663,7 @@ def red_flags(facts: PostingFacts) -> list[Flag]:
         *_pay_flags(facts),
         *_organisation_flags(facts),
         *_contact_flags(facts),
+        *_visa_rule_flags(facts),
     ]
     if facts.is_likely_duplicate:
         flags.append(_flag("likely_duplicate"))

@@ -56,6 +56,7 @@ FLAG_NAMES = {
     "tourist_or_azad_visa": _l("Tourist or “Azad” visa"),
     "unlicensed_oep": _l("OEP not in the licence register"),
     "suspended_organisation": _l("Suspended organisation"),
+    "breaks_ssw_rules": _l("Breaks the rules of the SSW visa"),
     "implausible_pay": _l("Implausible pay"),
     "informal_contact": _l("Informal contact only"),
     "unverified_organisation": _l("Unverified organisation"),

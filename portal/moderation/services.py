@@ -442,6 +442,22 @@ def _contact_text(organisation: Organisation | None) -> str | None:
     return "\n".join(filter(None, [organisation.website, organisation.phone, organisation.address])) or None
 
 
+_RULE_COLUMNS = ("sector_code", "employment_type", "dispatch", "salary_min", "salary_max", "salary_unit")
+
+
+def ssw_rules_broken(values: dict) -> tuple[str, ...]:
+    """The rules of the SSW visa a posting (column values) breaks, when it names SSW (i) or (ii) in
+    an SSW field: the matching engine's rule, so that the staff's flag and the seeker's verdict agree."""
+    from portal.matching.engine import SSW_FIELDS, ssw_rule_breaks
+
+    sector = values.get("sector_code")
+    if sector not in SSW_FIELDS or not (values.get("visa_ssw1") or values.get("visa_ssw2")):
+        return ()
+    has_pay = values.get("salary_min") is not None or values.get("salary_max") is not None
+    return ssw_rule_breaks(sector, values.get("employment_type"), bool(values.get("dispatch")),
+                           values.get("salary_unit") if has_pay else None)
+
+
 def facts_for(posting: Posting, *, minimum_wages: dict[str, int] | None = None,
               register: frozenset[str] | None = None) -> flag_core.PostingFacts:
     """The posting's facts for the pure red-flag core, from the posting, its organisation, the
@@ -462,6 +478,8 @@ def facts_for(posting: Posting, *, minimum_wages: dict[str, int] | None = None,
         oep_licence=organisation.oep_licence if organisation else None,
         licence_register=register if register is not None else licence_register(),
         is_likely_duplicate=posting.duplicate_of_id is not None,
+        ssw_rules_broken=ssw_rules_broken({**{name: getattr(posting, name) for name in _RULE_COLUMNS},
+                                           "visa_ssw1": posting.visa_ssw1, "visa_ssw2": posting.visa_ssw2}),
     )
 
 
@@ -477,6 +495,7 @@ def import_facts(values: dict, minimum_wages: dict[str, int]) -> flag_core.Posti
         hours_per_week=values.get("hours_per_week"),
         minimum_hourly_wage=minimum_wages.get(values.get("prefecture_code")),
         worker_costs=values.get("worker_costs") or (),
+        ssw_rules_broken=ssw_rules_broken(values),
     )
 
 

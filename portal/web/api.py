@@ -85,7 +85,10 @@ def job(posting_id: int):
 @bp.get("/taxonomy/sectors")
 def sectors():
     ref = reference()
-    return {"items": [{"code": code, "name": _names(ref.sectors[code])} for code in ref.sector_order]}
+    return {"items": [{"code": code, "name": _names(ref.sectors[code]),
+                       "sub_areas": [{"code": sub, "name": _names(label)}
+                                     for (sector, sub), label in ref.sub_areas.items() if sector == code]}
+                      for code in ref.sector_order]}
 
 
 @bp.get("/taxonomy/prefectures")
@@ -153,6 +156,28 @@ def _codes(body: dict, name: str, allowed, *, split_level: bool = False) -> froz
     return frozenset(codes)
 
 
+def _skills_tests(body: dict) -> frozenset[str]:
+    """"<sector>", "<sector>/<business category>", each optionally followed by ":ii"."""
+    value = body.get("skills_tests") or []
+    if not isinstance(value, list):
+        raise MatchInputError("skills_tests", "Give a list.")
+    ref = reference()
+    tests = set()
+    for index, item in enumerate(value):
+        ok = isinstance(item, str)
+        if ok:
+            test, _, level = item.partition(":")
+            sector, slash, sub_area = test.partition("/")
+            ok = (level in ("", "ii") and sector in ref.sectors
+                  and (not slash or (sector, sub_area) in ref.sub_areas))
+        if not ok:
+            raise MatchInputError(f"skills_tests[{index}]", f"Unknown value: {item!r}. Give a sector code, or "
+                                  "<sector>/<business category> (see /api/v1/taxonomy/sectors), with :ii for "
+                                  "a Specified Skilled Worker (ii) test.")
+        tests.add(item)
+    return frozenset(tests)
+
+
 def _profile_from_json(body) -> tuple:
     from portal.matching import engine
 
@@ -197,7 +222,7 @@ def _profile_from_json(body) -> tuple:
         trades=tuple(engine.TradeSkill(code, float(years)) for code in codes),
         jlpt=jlpt, jft_basic=jft,
         nursing_japanese=bool(japanese.get("nursing_care_test", False)),
-        skills_tests=_codes(body, "skills_tests", ref.sectors, split_level=True),
+        skills_tests=_skills_tests(body),
         titp_completed=titp,
         licences=_codes(body, "licences", LICENCES),
         education=education,
@@ -213,7 +238,7 @@ def _profile_from_json(body) -> tuple:
 def match():
     """A profile as JSON → the best matching jobs with score, verdict and reasons (nothing stored)."""
     from portal.matching import services as matching
-    from portal.matching.messages import reason_text
+    from portal.matching.messages import applicants_from_text, reason_text
 
     lang = _lang()
     body = request.get_json(silent=True)
@@ -226,6 +251,8 @@ def match():
         "score": m.result.score,
         "eligibility": str(m.result.eligibility),
         "route": m.result.route,
+        "applicants_from": m.posting.applicants_from,
+        "applicants_from_text": applicants_from_text(m.posting.applicants_from, lang),
         "reasons": [{"kind": r.kind, "code": r.code, "text": reason_text(r, lang)} for r in m.result.reasons],
     } for m in found]
     return jsonify({"items": items, "total": len(items)})

@@ -84,7 +84,7 @@ def sector(code: str):
 def check():
     from wtforms.fields import SelectChoice
 
-    from portal.accounts.profile_forms import EDUCATION_NAMES
+    from portal.accounts.profile_forms import EDUCATION_NAMES, skills_test_choices
     from portal.labels import MY_JAPANESE_LEVEL_NAMES
     from portal.matching.services import trade_infos
 
@@ -97,7 +97,7 @@ def check():
                                    for t in sorted(ref.trades.values(), key=lambda t: t.name(lang))]
     form.education.choices = [none] + [SelectChoice(code, str(label)) for code, label in EDUCATION_NAMES.items()]
     form.japanese.choices = [SelectChoice(code, str(label)) for code, label in MY_JAPANESE_LEVEL_NAMES.items()]
-    form.skills_test.choices = [none] + ssw
+    form.skills_test.choices = skills_test_choices(ref, lang, "—")
     form.titp_field.choices = [none] + ssw
     from portal.guidance.labels import LICENCE_CHOICES
 

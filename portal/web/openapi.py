@@ -33,8 +33,8 @@ SCHEMAS: dict[str, dict] = {
         "type": "object",
         "additionalProperties": False,
         "required": ["id", "url", "title", "sector", "occupation", "prefecture", "employer", "salary",
-                     "monthly_jpy", "japanese_level", "visa", "employment_type", "date_posted", "valid_through",
-                     "summary"],
+                     "monthly_jpy", "japanese_level", "visa", "employment_type", "sub_area", "dispatch",
+                     "applicants_from", "applicants_from_text", "date_posted", "valid_through", "summary"],
         "properties": {
             "id": {"type": "integer", "minimum": 1},
             "url": {"type": "string", "format": "uri", "description": "The job page, in the language asked for."},
@@ -56,6 +56,13 @@ SCHEMAS: dict[str, dict] = {
             "japanese_level": {"type": "string", "enum": [level.value for level in JapaneseLevel]},
             "visa": {"type": "array", "uniqueItems": True, "items": {"type": "string", "enum": list(VISA_CODES)}},
             "employment_type": {"type": "string", "enum": [kind.value for kind in EmploymentType]},
+            "sub_area": {"type": ["string", "null"],
+                         "description": "Business category within the sector (see /taxonomy/sectors)."},
+            "dispatch": {"type": "boolean", "description": "The worker is employed by a dispatch agency (派遣)."},
+            "applicants_from": {"type": "string", "enum": ["abroad", "in_japan_only", "unknown"],
+                                "description": "Who the employer takes: people abroad (through a Certificate "
+                                               "of Eligibility), only people already in Japan, or not known."},
+            "applicants_from_text": {"type": "string", "description": "The same, in words, in the language asked for."},
             "date_posted": {"type": "string", "format": "date"},
             "valid_through": {"type": ["string", "null"], "format": "date",
                               "description": "Last day applications are accepted; null when open-ended."},
@@ -107,8 +114,14 @@ SCHEMAS: dict[str, dict] = {
     "Sector": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["code", "name"],
-        "properties": {"code": {"type": "string"}, "name": {"$ref": REF + "NameEnJa"}},
+        "required": ["code", "name", "sub_areas"],
+        "properties": {
+            "code": {"type": "string"}, "name": {"$ref": REF + "NameEnJa"},
+            "sub_areas": {"type": "array", "description": "Business categories (業務区分): a skills test counts "
+                          "only for its own category.", "items": {
+                              "type": "object", "additionalProperties": False, "required": ["code", "name"],
+                              "properties": {"code": {"type": "string"}, "name": {"$ref": REF + "NameEnJa"}}}},
+        },
     },
     "Prefecture": {
         "type": "object",
@@ -176,7 +189,9 @@ SCHEMAS: dict[str, dict] = {
                 "jlpt": {"type": "string", "enum": ["N5", "N4", "N3", "N2", "N1"]},
                 "jft_basic": {"type": "boolean"}, "nursing_care_test": {"type": "boolean"}}},
             "skills_tests": {"type": "array", "items": {"type": "string"},
-                             "description": "Sector codes of SSW (i) skills tests passed; \"<sector>:ii\" for SSW (ii)."},
+                             "description": "SSW (i) skills tests passed: \"<sector>/<business category>\" "
+                                            "(a test counts only for its own category; a bare \"<sector>\" "
+                                            "when the category is not known); \":ii\" appended for SSW (ii)."},
             "titp_completed": {"type": ["string", "null"], "description": "Sector of completed TITP (ii)."},
             "licences": {"type": "array", "items": {"type": "string", "enum": ["pk_ltv", "pk_htv", "jp", "international"]}},
             "education": {"type": "string", "enum": ["none", "primary", "secondary", "intermediate", "diploma",
@@ -199,12 +214,15 @@ SCHEMAS: dict[str, dict] = {
             "items": {"type": "array", "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["job", "score", "eligibility", "route", "reasons"],
+                "required": ["job", "score", "eligibility", "route", "applicants_from", "applicants_from_text",
+                             "reasons"],
                 "properties": {
                     "job": {"$ref": REF + "Posting"},
                     "score": {"type": "integer", "minimum": 0, "maximum": 100},
                     "eligibility": {"type": "string", "enum": ["eligible", "needs_steps", "not_eligible"]},
                     "route": {"type": ["string", "null"], "enum": ["ssw1", "ssw2", "esd", "engineer", "other", None]},
+                    "applicants_from": {"type": "string", "enum": ["abroad", "in_japan_only", "unknown"]},
+                    "applicants_from_text": {"type": "string"},
                     "reasons": {"type": "array", "items": {
                         "type": "object", "additionalProperties": False, "required": ["kind", "code", "text"],
                         "properties": {"kind": {"type": "string", "enum": ["fit", "gap"]},

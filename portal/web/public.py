@@ -118,7 +118,7 @@ def quick_match():
     """Anyone, without an account: a few answers → matching jobs. Nothing is stored."""
     from wtforms.fields import SelectChoice
 
-    from portal.accounts.profile_forms import QuickMatchForm
+    from portal.accounts.profile_forms import QuickMatchForm, skills_test_choices
     from portal.matching import services as matching
 
     lang = current_language()
@@ -128,7 +128,7 @@ def quick_match():
     ssw = [(code, ref.sectors[code].name(lang)) for code in ref.sector_order if code not in ("it_engineering", "other")]
     form.trade.choices = [SelectChoice("", "—")] + [SelectChoice(t.code, t.name(lang)) for t in trades]
     form.japanese.choices = [SelectChoice(level, str(label)) for level, label in MY_JAPANESE_LEVEL_NAMES.items()]
-    form.skills_test.choices = [SelectChoice("", _l("None"))] + [SelectChoice(c, n) for c, n in ssw]
+    form.skills_test.choices = skills_test_choices(ref, lang, _l("None"))
     form.titp_field.choices = [SelectChoice("", _l("None"))] + [SelectChoice(c, n) for c, n in ssw]
     results = None
     status = 200

@@ -39,7 +39,8 @@ def _profile_form(formdata=None) -> ProfileForm:
         data = {name: getattr(profile, name) for name in profiles.PLAIN_FIELDS}
         data["trades"] = [{"trade": t.trade_code, "years": t.years, "navttc_level": str(t.navttc_level or ""),
                            "certificate": t.certificate} for t in profile.trades][:TRADE_ROWS]
-        data["skills_tests"] = [{"sector": t.sector_code, "level": t.level, "passed_on": t.passed_on}
+        data["skills_tests"] = [{"sector": t.sector_code, "level": t.level, "passed_on": t.passed_on,
+                                 "sub_area": f"{t.sector_code}/{t.sub_area}" if t.sub_area else ""}
                                 for t in profile.skills_tests][:TEST_ROWS]
         form = ProfileForm(formdata=None, data=data)
     else:

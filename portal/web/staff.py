@@ -200,23 +200,29 @@ def imported_postings():
         .order_by(Posting.classification_locked, Posting.classification_confidence.asc().nulls_first(),
                   Posting.id.desc()).limit(50)
     ).all()
+    from portal.matching.messages import APPLICANTS_FROM_WORDS
+
     return render_template("staff/imported.html", postings=postings, form=ClassificationForm(formdata=None),
-                           ref=reference())
+                           ref=reference(), applicants_from_names=APPLICANTS_FROM_WORDS)
 
 
 @bp.post("/postings/<int:posting_id>/classification")
 def correct_classification(posting_id: int):
     from portal.feeds.forms import ClassificationForm
     from portal.jobs.services import ClassificationError, correct_classification as correct
+    from portal.matching.engine import APPLICANTS_FROM
 
     ref = reference()
     form = ClassificationForm()
     form.sector.choices = [SelectChoice(code, label.name(current_language())) for code, label in ref.sectors.items()]
     form.occupation.choices = [SelectChoice("", "—")] + [
         SelectChoice(code, f"{code} {label.name(current_language())}") for code, label in ref.occupations.items()]
+    form.sub_area.choices = [SelectChoice("", "—")] + [SelectChoice(code, code) for (_s, code) in ref.sub_areas]
+    form.applicants_from.choices = [SelectChoice("", "—")] + [SelectChoice(code, code) for code in APPLICANTS_FROM]
     if form.validate_on_submit():
         try:
-            correct(posting_id, form.sector.data, form.occupation.data or None, actor=current_user)
+            correct(posting_id, form.sector.data, form.occupation.data or None, actor=current_user,
+                    sub_area=form.sub_area.data or None, applicants_from=form.applicants_from.data or None)
         except ClassificationError as error:
             flash(str(error.message), "error")
         else:

@@ -214,6 +214,7 @@ def test_new_recruiter_from_registration_to_an_offer(live_server, page, browser,
             column.get_by_label(t(lang, "Description"), exact=True).fill(DESCRIPTION[code])
         page.get_by_label(t(lang, "Field of work"), exact=True).select_option("food_manufacturing")
         page.get_by_label(t(lang, "Prefecture"), exact=True).select_option("23")
+        page.locator("input[name=applicants_from][value=abroad]").check()
         page.get_by_label(t(lang, "Pay from (yen)"), exact=True).fill("240000")
         page.get_by_label(t(lang, "Pay is"), exact=True).select_option(label=t(lang, "Per month"))
         page.get_by_label(t(lang, "Specified Skilled Worker (i)"), exact=True).check()

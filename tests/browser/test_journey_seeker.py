@@ -84,7 +84,8 @@ TEXT = {
 # searches once in Japanese and once in English, and opens a job from the search for its own trade.
 PERSON = {
     "en": {"name": "Imran Khan", "trade": "welder", "years": "4", "jlpt": "N4", "jft": "215",
-           "test_sector": "industrial_products", "searches": ("介護", "welder"), "sector": "industrial_products",
+           "test_sector": "industrial_products", "test_sub_area": "machining", "searches": ("介護", "welder"),
+           "sector": "industrial_products",
            "note": "I have welded car parts for four years in Lahore and can start in April."},
     "ja": {"name": "Ayesha Malik", "trade": "caregiver", "years": "3", "jlpt": "N4", "jft": "220",
            "test_sector": "nursing_care", "searches": ("welder", "介護"), "sector": "nursing_care",
@@ -175,6 +176,8 @@ def test_seeker_journey_from_registration_to_a_moved_application(live_server, pa
     if person["test_sector"] == "nursing_care":
         page.get_by_label(t["nursing_japanese"]).check()
     page.locator("#skills_tests-0-sector").select_option(person["test_sector"])
+    if person.get("test_sub_area"):  # a field with business categories: the test's own
+        page.locator("#skills_tests-0-sub_area").select_option(f"{person['test_sector']}/{person['test_sub_area']}")
     page.locator("#skills_tests-0-level").select_option("i")
     page.locator("#skills_tests-0-passed_on").fill("2025-02-14")
     page.get_by_label(t["languages"], exact=True).fill("Urdu, Punjabi, English")
@@ -191,7 +194,8 @@ def test_seeker_journey_from_registration_to_a_moved_application(live_server, pa
     assert [(trade.trade_code, trade.years) for trade in profile.trades] == [(person["trade"], float(person["years"]))]
     assert (profile.jlpt_level, profile.jlpt_year) == (person["jlpt"], 2024)
     assert profile.jft_basic_score == int(person["jft"])
-    assert [(test.sector_code, test.level) for test in profile.skills_tests] == [(person["test_sector"], "i")]
+    assert [(test.sector_code, test.sub_area, test.level) for test in profile.skills_tests] == [
+        (person["test_sector"], person.get("test_sub_area"), "i")]
     assert profile.nursing_japanese_passed is (person["test_sector"] == "nursing_care")
     assert (profile.province, profile.pref_housing_needed, profile.education) == ("punjab", True, "secondary")
 

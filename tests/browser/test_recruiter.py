@@ -31,6 +31,7 @@ def test_recruiter_writes_previews_and_submits_a_posting(live_server, page):
     page.locator("#description_ja").fill("愛知県でCNC機械を操作します。寮あり。")
     page.locator("#sector_code").select_option("industrial_products")
     page.locator("#prefecture_code").select_option("23")
+    page.locator("input[name=applicants_from][value=abroad]").check()
     page.locator("#salary_min").fill("230000")
     page.locator("#salary_unit").select_option("MONTH")
     page.get_by_label("Specified Skilled Worker (i)").check()

@@ -53,10 +53,24 @@ TRADES = {
 ALL_SECTORS = sorted(SSW_FIELDS | {"it_engineering", "other"})
 
 
+# A skills test counts per business category. These tables are about routes and fields, so a job
+# is in its field's first category and a test named by its field alone ("construction") is that
+# category's test; tests/unit/test_verdict_rules.py covers the categories themselves.
+FIRST_SUB_AREA = {sector: sorted(codes)[0] for sector, codes in engine.SUB_AREAS.items()}
+
+
+def _in_first_sub_area(test: str) -> str:
+    body, colon, level = test.partition(":")
+    if "/" in body or body not in FIRST_SUB_AREA:
+        return test
+    return f"{body}/{FIRST_SUB_AREA[body]}{colon}{level}"
+
+
 def make_job(**kw) -> Job:
     values = dict(id=1, sector="construction", occupation=None, prefecture="13", region="kanto",
                   japanese_level="none", visas="ssw1", monthly_jpy=230_000, housing=True)
     values.update(kw)
+    values.setdefault("sub_area", FIRST_SUB_AREA.get(values["sector"]))
     if isinstance(values["visas"], str):
         values["visas"] = frozenset(values["visas"].split())
     return Job(**values)
@@ -66,6 +80,8 @@ def make_profile(**kw) -> Profile:
     for name in ("skills_tests", "licences"):
         if isinstance(kw.get(name), str):
             kw[name] = frozenset(kw[name].split())
+    if "skills_tests" in kw:
+        kw["skills_tests"] = frozenset(_in_first_sub_area(test) for test in kw["skills_tests"])
     if "trades" in kw:
         kw["trades"] = tuple(t if isinstance(t, TradeSkill) else TradeSkill(*t) for t in kw["trades"])
     return Profile(**kw)
@@ -76,7 +92,10 @@ def run(profile: Profile, job: Job, today: date = TODAY) -> MatchResult:
 
 
 def gap_codes(result: MatchResult) -> set[str]:
-    return {r.code for r in result.reasons if r.kind == "gap"} - {"no_matching_trade"}
+    # "Pass the skills test of <category>" is these tables' "pass the field's skills test" when the
+    # job's field has categories (the job is in its first one, see make_job).
+    return ({"pass_skills_test" if r.code == "pass_sub_area_test" else r.code for r in result.reasons
+             if r.kind == "gap"} - {"no_matching_trade"})
 
 
 def reason(result: MatchResult, code: str) -> dict[str, str]:
@@ -249,7 +268,10 @@ def test_every_ssw_field_takes_ssw1(sector):
     assert run(ready, make_job(sector=sector)).eligibility is E.ELIGIBLE
     without_test = run(replace(ready, skills_tests=frozenset()), make_job(sector=sector))
     assert without_test.eligibility is E.NEEDS_STEPS
-    assert reason(without_test, "pass_skills_test") == {"sector": sector}
+    if sector in FIRST_SUB_AREA:  # a field with business categories: the category's test
+        assert reason(without_test, "pass_sub_area_test") == {"sub_area": f"{sector}/{FIRST_SUB_AREA[sector]}"}
+    else:
+        assert reason(without_test, "pass_skills_test") == {"sector": sector}
     exempt = run(P(titp_completed=sector, licences="jp"), make_job(sector=sector))
     assert exempt.eligibility is E.ELIGIBLE and reason(exempt, "titp_exempts_tests") == {"sector": sector}
 
@@ -335,7 +357,7 @@ def test_reasons_are_ordered_fits_first_then_by_weight():
         weights = [r.weight for r in result.reasons if r.kind == kind]
         assert weights == sorted(weights, reverse=True)
     first_gap = next(r for r in result.reasons if r.kind == "gap")
-    assert first_gap.code == "pass_skills_test"
+    assert first_gap.code in ("pass_skills_test", "pass_sub_area_test")
     assert {r.code for r in result.reasons} >= {"preferred_sector", "outside_preferred_locations",
                                                 "pay_below_preference", "housing_provided"}
 
@@ -391,12 +413,13 @@ def improvements(profile: Profile, job: Job) -> list[tuple[str, Profile]]:
     """Profiles that know or have strictly more than `profile`."""
     better_jlpt = {None: "N5", "N5": "N4", "N4": "N3", "N3": "N2", "N2": "N1", "N1": "N1"}[profile.jlpt]
     more_years = tuple(replace(t, years=t.years + 3) for t in profile.trades)
+    test = f"{job.sector}/{job.sub_area}" if job.sub_area else job.sector
     higher_level = tuple(replace(t, navttc_level=min((t.navttc_level or 0) + 2, 8)) for t in profile.trades)
     return [
         ("more years", replace(profile, trades=more_years)),
         ("higher NAVTTC level", replace(profile, trades=higher_level)),
-        ("passes the skills test", replace(profile, skills_tests=profile.skills_tests | {job.sector})),
-        ("passes the SSW (ii) test", replace(profile, skills_tests=profile.skills_tests | {f"{job.sector}:ii"})),
+        ("passes the skills test", replace(profile, skills_tests=profile.skills_tests | {test})),
+        ("passes the SSW (ii) test", replace(profile, skills_tests=profile.skills_tests | {f"{test}:ii"})),
         ("passes JFT-Basic", replace(profile, jft_basic=True)),
         ("better JLPT", replace(profile, jlpt=better_jlpt)),
         ("passes care Japanese", replace(profile, nursing_japanese=True)),
@@ -465,6 +488,14 @@ def test_every_reason_code_is_declared_and_used(sweep):
     results = [run(p, j) for p in profiles for j in jobs[:120]]
     results += [run(case[1], make_job(**case[2])) for case in CASES]
     results += [run(P(jlpt="N5"), make_job(visas="esd"), today=AFTER_ESD)]
+    # the business categories, the rules of the visa and who the employer takes
+    results += [run(P(skills_tests=frozenset({"construction/civil_engineering"})), make_job(sub_area="building")),
+                run(Profile(skills_tests=frozenset({"construction"})), make_job(sub_area="building")),
+                run(Profile(skills_tests=frozenset({"construction/building"})), make_job(sub_area=None)),
+                run(P(), make_job(employment_type="PART_TIME")),
+                run(P(), make_job(applicants_from="abroad")),
+                run(P(), make_job(applicants_from="in_japan_only")),
+                run(P(), make_job(applicants_from="unknown"))]
     for result in results:
         for r in result.reasons:
             spec = REASON_CODES[r.code]  # KeyError: a code the messages do not know
@@ -552,7 +583,8 @@ def test_preferences_do_not_outweigh_a_trade_fit():
 
 
 def test_visas_as_a_plain_set_still_work():
-    job = Job(1, "construction", None, "13", "kanto", "none", {"ssw1"}, None, False)  # type: ignore[arg-type]
+    job = Job(1, "construction", None, "13", "kanto", "none", {"ssw1"}, None, False,  # type: ignore[arg-type]
+              sub_area="building")
     assert rank(P(jlpt="N4", skills_tests="construction"), [job], TRADES, today=TODAY)[0].eligibility is E.ELIGIBLE
 
 

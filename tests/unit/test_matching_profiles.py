@@ -42,9 +42,10 @@ REGION = {"01": "hokkaido", "04": "tohoku", "08": "kanto", "11": "kanto", "12": 
           "42": "kyushu_okinawa", "45": "kyushu_okinawa", "46": "kyushu_okinawa", "47": "kyushu_okinawa"}
 
 
-def job(id, sector, occupation, prefecture, japanese, visas, pay, housing=False) -> Job:
+def job(id, sector, occupation, prefecture, japanese, visas, pay, housing=False, sub_area=None) -> Job:
     return Job(id=id, sector=sector, occupation=occupation, prefecture=prefecture, region=REGION[prefecture],
-               japanese_level=japanese, visas=frozenset(visas.split()), monthly_jpy=pay, housing=housing)
+               japanese_level=japanese, visas=frozenset(visas.split()), monthly_jpy=pay, housing=housing,
+               sub_area=sub_area)
 
 
 # One board for every profile: 42 postings across all 18 sectors.
@@ -71,8 +72,8 @@ JOBS = [
     job(20, "aviation", "9333", "27", "N4", "ssw1", 230_000),  # ground handling, Kansai airport
     job(21, "accommodation", "9112", "26", "N4", "ssw1", 210_000, True),  # ryokan housekeeping, Kyoto
     job(22, "accommodation", "4224", "47", "N3", "ssw1", 220_000, True),  # resort front desk, Okinawa
-    job(23, "automobile_transport", "8332", "11", "N4", "ssw1", 320_000),  # trucking, Saitama
-    job(24, "automobile_transport", "8322", "13", "N3", "ssw1", 280_000),  # taxi, Tokyo
+    job(23, "automobile_transport", "8332", "11", "N4", "ssw1", 320_000, sub_area="truck"),  # trucking, Saitama
+    job(24, "automobile_transport", "8322", "13", "N3", "ssw1", 280_000, sub_area="taxi"),  # taxi, Tokyo
     job(25, "railway", "8312", "27", "N4", "ssw1", 250_000),  # track and signal, Osaka
     job(26, "railway", "7233", "23", "N4", "ssw1", 240_000),  # rolling stock, Aichi
     job(27, "agriculture", "9211", "08", "N5", "ssw1 esd", 190_000, True),  # vegetables, Ibaraki
@@ -126,11 +127,11 @@ PROFILES = [
      {"food_service"}, "5120"),
     ("kitchen helper without Japanese", Profile(trades=(T("kitchen_helper", 2),)), {"food_service"}, "9412"),
     ("HTV driver with a Pakistani licence", Profile(trades=(T("htv_driver", 8),), jlpt="N4",
-                                                    skills_tests=passed("automobile_transport"),
+                                                    skills_tests=passed("automobile_transport/truck"),
                                                     licences=frozenset({"pk_htv"})),
      {"automobile_transport"}, "8332"),
     ("taxi driver with N3", Profile(trades=(T("ltv_driver", 5),), jlpt="N3", licences=frozenset({"pk_ltv"}),
-                                    skills_tests=passed("automobile_transport")),
+                                    skills_tests=passed("automobile_transport/taxi")),
      {"automobile_transport"}, "8322"),
     ("dairy worker with N5", Profile(trades=(T("dairy_worker", 5),), jlpt="N5"), {"agriculture"}, "9212"),
     ("poultry worker with N4", Profile(trades=(T("poultry_worker", 3),), jlpt="N4", skills_tests=passed("agriculture")),

@@ -82,13 +82,13 @@ def test_ten_years_in_a_related_trade_counts_for_the_engineer_route(trades):
 
 
 def test_n5_only_needs_jft_basic_or_n4_for_ssw1(trades):
-    result = check(Answers(trade="welder", years=5, japanese="N5", skills_tests=frozenset({"industrial_products"})),
+    result = check(Answers(trade="welder", years=5, japanese="N5", skills_tests=frozenset({"industrial_products/machining"})),
                    trades)
     ssw1 = route(result, "ssw1")
     assert ssw1.sector == "industrial_products"
     assert gaps(ssw1) == {"pass_jft_or_n4"}
     assert route(result, "ssw2").verdict == Eligibility.NEEDS_STEPS
-    no_esd = check(Answers(trade="welder", japanese="N5", skills_tests=frozenset({"industrial_products"}),
+    no_esd = check(Answers(trade="welder", japanese="N5", skills_tests=frozenset({"industrial_products/machining"}),
                            education="bachelor"), trades)
     assert no_esd.routes[0].route == "esd"  # N5 is enough to start ESD / TITP
 
@@ -133,11 +133,11 @@ def test_welder_can_go_to_three_fields(trades):
 
 
 def test_ssw2_needs_its_own_test(trades):
-    result = check(Answers(trade="welder", japanese="N4", skills_tests=frozenset({"construction"})), trades)
+    result = check(Answers(trade="welder", japanese="N4", skills_tests=frozenset({"construction/building"})), trades)
     ssw2 = route(result, "ssw2")
     assert ssw2.verdict == Eligibility.NEEDS_STEPS
     assert gaps(ssw2) == {"pass_ssw2_test", "ssw2_follows_ssw1"}
-    ready = check(Answers(trade="welder", japanese="N4", skills_tests=frozenset({"construction", "construction:ii"})),
+    ready = check(Answers(trade="welder", japanese="N4", skills_tests=frozenset({"construction/building", "construction/building:ii"})),
                   trades)
     assert route(ready, "ssw2").verdict == Eligibility.ELIGIBLE and route(ready, "ssw2").sector == "construction"
 
@@ -151,7 +151,7 @@ def test_no_passport_is_a_missing_step_on_every_possible_route(trades):
 
 
 def test_under_18_must_wait(trades):
-    result = check(Answers(trade="farm_worker", japanese="N4", skills_tests=frozenset({"agriculture"}), age=17),
+    result = check(Answers(trade="farm_worker", japanese="N4", skills_tests=frozenset({"agriculture/crops"}), age=17),
                    trades)
     assert all(r.verdict != Eligibility.ELIGIBLE for r in result.routes)
     assert result.steps[0].code == "wait_until_18"
@@ -172,7 +172,7 @@ def test_trade_outside_the_ssw_fields_has_only_the_engineer_route(trades):
 
 
 def test_driver_needs_a_japanese_licence_and_has_no_ssw2(trades):
-    answers = dict(trade="htv_driver", years=6, japanese="N4", skills_tests=frozenset({"automobile_transport"}))
+    answers = dict(trade="htv_driver", years=6, japanese="N4", skills_tests=frozenset({"automobile_transport/truck"}))
     result = check(Answers(**answers, licences=frozenset({"pk_htv"})), trades)
     ssw1 = route(result, "ssw1")
     assert ssw1.verdict == Eligibility.NEEDS_STEPS and gaps(ssw1) == {"convert_licence"}

@@ -67,7 +67,7 @@ def world(db):
     return {
         "welder_ja": make_posting(organisation=org, title_en=None, description_en=None, title_ja="溶接工（特定技能）",
                                   description_ja="自動車部品の溶接作業です。寮あり。", prefecture_code="23",
-                                  support_housing=True),
+                                  support_housing=True, sub_area="machining", applicants_from="abroad"),
         "care_en": make_posting(organisation=org, title_en="Care worker at a nursing home",
                                 description_en="Help elderly residents with daily life.", sector_code="nursing_care",
                                 occupation_code="5322", prefecture_code="27", japanese_level="N3",
@@ -186,6 +186,10 @@ def test_job_detail(client, spec, world):
         "japanese_level": "N3",
         "visa": ["ssw1", "ssw2"],
         "employment_type": "FULL_TIME",
+        "sub_area": None,
+        "dispatch": False,
+        "applicants_from": "unknown",
+        "applicants_from_text": "Not known whether the employer hires from abroad: ask them",
         "date_posted": today().isoformat(),
         "valid_through": (today() + timedelta(days=30)).isoformat(),
         "summary": body["summary"],  # its contents: tests/web/test_summary.py
@@ -441,7 +445,7 @@ def test_the_schema_is_strict(client, spec, world):
 def test_match_returns_ranked_jobs_with_reasons_in_the_asked_language(client, app, world):
     spec = client.get("/api/v1/openapi.json").json
     body = {"trades": ["Welder"], "years_experience": 3, "japanese": {"jlpt": "N4"},
-            "skills_tests": ["industrial_products"]}
+            "skills_tests": ["industrial_products/machining"]}
     response = client.post("/api/v1/match?lang=ja", json=body)
     data = assert_matches_spec(spec, response, "/match", method="post")
     assert data["items"] and data["items"][0]["job"]["sector"] == "industrial_products"

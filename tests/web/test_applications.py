@@ -26,7 +26,8 @@ from tests.conftest import TEST_PASSWORD, csrf_token_from, make_organisation, ma
 from tests.unit.test_cv import PDF
 
 PROFILE = {"trades-0-trade": "welder", "trades-0-years": "4", "jlpt_level": "N4",
-           "skills_tests-0-sector": "industrial_products", "skills_tests-0-level": "i",
+           "skills_tests-0-sector": "industrial_products", "skills_tests-0-sub_area": "industrial_products/machining",
+           "skills_tests-0-level": "i",
            "skills_tests-0-passed_on": "2026-05-01", "education": "secondary"}
 
 
@@ -36,7 +37,8 @@ PROFILE = {"trades-0-trade": "welder", "trades-0-years": "4", "jlpt_level": "N4"
 def make_posting(organisation, **values) -> Posting:
     defaults = dict(
         organisation=organisation, title_en="Welder (SSW)", title_ja="溶接工（特定技能）",
-        description_en="Welding car parts.", sector_code="industrial_products", prefecture_code="23",
+        description_en="Welding car parts.", sector_code="industrial_products", sub_area="machining",
+        applicants_from="abroad", prefecture_code="23",
         employment_type="FULL_TIME", salary_min=220_000, salary_unit="MONTH", japanese_level="N4", visa_ssw1=True,
         status="published", published_at=utcnow(), valid_through=today() + timedelta(days=30), source="recruiter",
     )

@@ -29,6 +29,7 @@ def posting_form(**overrides) -> dict:
         "requirements_en": "", "requirements_ja": "", "city_en": "Toyota", "city_ja": "豊田市",
         "working_hours_en": "8:00-17:00", "working_hours_ja": "8時〜17時", "days_off_en": "Sat, Sun",
         "days_off_ja": "土日", "sector_code": "industrial_products", "sub_area": "industrial_products:machining",
+        "applicants_from": "abroad",
         "occupation_code": "", "prefecture_code": "23", "employment_type": "FULL_TIME", "openings": "2",
         "valid_through": (today() + timedelta(days=30)).isoformat(), "salary_min": "220000",
         "salary_max": "250000", "salary_unit": "MONTH", "hours_per_week": "40", "japanese_level": "N4",

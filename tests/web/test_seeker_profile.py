@@ -117,17 +117,18 @@ def test_quick_match_my_matches_api_and_job_page_agree(client, login_as):
     demo.seed_world()
     login_as("seeker")
     _save(client, {"trades-0-trade": "welder", "trades-0-years": "4", "jlpt_level": "N4",
-                   "skills_tests-0-sector": "industrial_products", "skills_tests-0-level": "i"})
+                   "skills_tests-0-sector": "industrial_products", "skills_tests-0-level": "i",
+                   "skills_tests-0-sub_area": "industrial_products/machining"})
 
     def ranked(html):
         return [(int(job), verdict) for job, verdict in
                 re.findall(r'href="/en/jobs/(\d+)".*?class="verdict verdict-(\w+)"', html, re.S)]
 
     mine = ranked(client.get("/en/seeker/matches").get_data(as_text=True))
-    quick = ranked(client.get("/en/match?trade=welder&years=4&japanese=N4&skills_test=industrial_products")
+    quick = ranked(client.get("/en/match?trade=welder&years=4&japanese=N4&skills_test=industrial_products/machining")
                    .get_data(as_text=True))
     api = client.post("/api/v1/match", json={"trades": ["welder"], "years_experience": 4, "japanese": {"jlpt": "N4"},
-                                             "skills_tests": ["industrial_products"]}).json["items"]
+                                             "skills_tests": ["industrial_products/machining"]}).json["items"]
     assert mine and mine == quick
     assert [(item["job"]["id"], item["eligibility"]) for item in api] == mine
     top_id, top_verdict = mine[0]
