@@ -1,7 +1,7 @@
 """Urdu: names of regions, prefectures, fields, task areas and occupations; messages sent as templates
 
 Revision ID: 0020
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-05 19:30:00
 
 The Urdu names are filled from the shipped CSV files (portal/data), as `load_reference_data` does;
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0020"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
