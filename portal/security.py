@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import logging
 
 from flask import Blueprint, abort, current_app, g, jsonify, make_response, redirect, render_template, request, url_for
@@ -23,6 +25,30 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
     ]
 )
+
+
+def network_of(address: str | None) -> str:
+    """The network a client address belongs to: its /24 for IPv4, its /64 for IPv6. One household,
+    office or mobile carrier's neighbouring addresses count as one network."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return "unknown"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def client_network() -> str:
+    return network_of(request.remote_addr)
+
+
+def client_fingerprint() -> str:
+    """A hash of the client's network and browser: tells anonymous clients apart without keeping
+    their address."""
+    raw = f"{client_network()}|{request.user_agent.string or ''}"
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def set_security_headers(response):
