@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,8 +40,16 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True  # production is served over https
-    SESSION_COOKIE_NAME = "kakehashi_session"
+    # __Host-: the browser sends it only to this exact host over https, with Path=/ and no Domain, so
+    # a sibling subdomain cannot set or overwrite it. Needs Secure, hence plain names below.
+    SESSION_COOKIE_NAME = "__Host-kakehashi_session"
     USER_SESSION_MAX_AGE_DAYS = 14
+    # A session ends after this long without a request (staff hold more power, so theirs is short).
+    IDLE_TIMEOUT_MINUTES_STAFF = 120
+    IDLE_TIMEOUT_MINUTES_OTHERS = 14 * 24 * 60
+    # Host names the site answers to; a request for any other Host gets a 400. Empty: the host of
+    # SITE_URL (production only; development and tests answer to any host).
+    TRUSTED_HOSTS: list[str] | None = None
     PREFERRED_URL_SCHEME = "https"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -52,7 +61,11 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
     LOGIN_LIMIT_PER_IP = "30 per minute;200 per hour"
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
+    # Failed logins to one account from one network (/24 or /64): the waits grow from a minute to a
+    # day, and an attacker elsewhere cannot lock the owner out. Successful logins do not count.
+    LOGIN_FAILURES_PER_ACCOUNT_NETWORK = "5 per minute;20 per hour;50 per day"
+    # Wrong current passwords typed to change the password or delete the account, per account.
+    PASSWORD_CHECK_LIMIT_PER_ACCOUNT = "5 per 15 minutes;20 per day"
     REGISTER_LIMIT_PER_IP = "10 per hour"
     REPORT_LIMIT_PER_IP = "5 per hour;20 per day"  # "Report this job": enough for real reports, not for a flood
 
@@ -83,6 +96,7 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "kakehashi_session"
     PREFERRED_URL_SCHEME = "http"
 
 
@@ -91,6 +105,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-only-secret-key-not-for-production"  # noqa: S105 - tests only
     SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "kakehashi_session"
     PREFERRED_URL_SCHEME = "http"
     SERVER_NAME = None
     LOG_LEVEL = "WARNING"  # no access line per test request; tests of the logs ask for INFO
@@ -106,7 +121,8 @@ _ENV_OVERRIDES = (
     "REDIS_URL",
     "PROXY_FIX_X_FOR",
     "LOGIN_LIMIT_PER_IP",
-    "LOGIN_LIMIT_PER_ACCOUNT",
+    "LOGIN_FAILURES_PER_ACCOUNT_NETWORK",
+    "PASSWORD_CHECK_LIMIT_PER_ACCOUNT",
     "REGISTER_LIMIT_PER_IP",
     "REPORT_LIMIT_PER_IP",
     "PORTAL_FETCH_ALLOWED_HOSTS",
@@ -119,10 +135,15 @@ _ENV_OVERRIDES = (
     "MAIL_FROM",
     "MAIL_OUTBOX",
     "SITE_URL",
+    "TRUSTED_HOSTS",
+    "IDLE_TIMEOUT_MINUTES_STAFF",
+    "IDLE_TIMEOUT_MINUTES_OTHERS",
 )
 
 
-_INTEGERS = ("PROXY_FIX_X_FOR", "MAIL_PORT", "DATABASE_POOL_SIZE", "DATABASE_CONNECT_TIMEOUT", "IMPORT_LEASE_MINUTES")
+_INTEGERS = ("PROXY_FIX_X_FOR", "MAIL_PORT", "DATABASE_POOL_SIZE", "DATABASE_CONNECT_TIMEOUT", "IMPORT_LEASE_MINUTES",
+             "IDLE_TIMEOUT_MINUTES_STAFF", "IDLE_TIMEOUT_MINUTES_OTHERS")
+_LISTS = ("TRUSTED_HOSTS",)
 
 
 class ConfigError(RuntimeError):
@@ -141,7 +162,11 @@ def load(app, config) -> None:
         for name in _ENV_OVERRIDES:
             if os.environ.get(name):
                 value = os.environ[name]
-                app.config[name] = int(value) if name in _INTEGERS else value
+                if name in _INTEGERS:
+                    value = int(value)
+                elif name in _LISTS:
+                    value = [item.strip() for item in value.split(",") if item.strip()]
+                app.config[name] = value
         if os.environ.get("DATABASE_URL"):
             app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
 
@@ -168,6 +193,11 @@ def load(app, config) -> None:
         app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
         # A Redis host that stops answering costs a request at most a second, not a worker timeout.
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
+
+    if app.config["ENV_NAME"] == "production" and not app.config.get("TRUSTED_HOSTS"):
+        # Links in e-mails come from SITE_URL; the site answers only to that host, never to a
+        # Host header an attacker made up.
+        app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["SITE_URL"]).hostname]
 
     if not app.config.get("SECRET_KEY"):
         if app.config["ENV_NAME"] == "production":

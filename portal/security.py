@@ -63,8 +63,12 @@ def set_security_headers(response):
             "Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains"
         )
     if current_user and current_user.is_authenticated:
-        # Pages for a signed-in person must not be kept by shared caches or the back button after logout.
-        response.headers.setdefault("Cache-Control", "no-store")
+        # Pages and files for a signed-in person (a CV above all) must not be kept by any cache or
+        # shown by the back button after logout: no-store replaces whatever the view set (send_file
+        # sets "no-cache" with an ETag, which still lets caches store the file).
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("ETag", None)
+        response.headers.pop("Last-Modified", None)
     return response
 
 
@@ -77,6 +81,27 @@ def guard_area(blueprint: Blueprint, *roles: str) -> None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if current_user.role not in roles:
             abort(403)
+        return None
+
+
+SUSPENDED_ORGANISATION_TEXT = (
+    _l("Your organisation is suspended"),
+    _l("While your organisation is suspended, its postings, applicants, messages and members cannot be "
+       "used. Please contact the staff."))
+
+
+def require_active_organisation(blueprint: Blueprint, *open_endpoints: str) -> None:
+    """A recruiter whose organisation is suspended reaches none of the area's endpoints but
+    `open_endpoints` (the dashboard, which says why). Registered after guard_area."""
+
+    @blueprint.before_request
+    def _require_active_organisation():
+        from portal.accounts.models import OrganisationStatus
+
+        organisation = current_user.organisation
+        if (organisation is not None and organisation.status == OrganisationStatus.SUSPENDED
+                and request.endpoint not in open_endpoints):
+            return _render_error(403, *SUSPENDED_ORGANISATION_TEXT)
         return None
 
 

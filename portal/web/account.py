@@ -8,6 +8,7 @@ from wtforms.fields import SelectChoice
 
 from portal.accounts import services
 from portal.accounts.forms import ChangePasswordForm, DeleteAccountForm, LanguageForm
+from portal.extensions import limiter
 from portal.i18n import native_name
 from portal.security import require_login
 
@@ -35,7 +36,25 @@ def index():
     return _render()
 
 
+def _password_check_key() -> str:
+    return f"password-check:{getattr(current_user, 'id', 'anonymous')}"
+
+
+def _password_check_limit() -> str:
+    return current_app.config["PASSWORD_CHECK_LIMIT_PER_ACCOUNT"]
+
+
+def _refused(response) -> bool:
+    return response.status_code == 400  # a wrong current password (or another error) re-shows the form
+
+
+# One allowance for both forms that ask for the current password, so guesses cannot alternate.
+_password_checks = limiter.shared_limit(_password_check_limit, scope="password-check",
+                                        key_func=_password_check_key, deduct_when=_refused)
+
+
 @bp.post("/password")
+@_password_checks
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -64,6 +83,7 @@ def set_language():
 
 
 @bp.post("/delete")
+@_password_checks
 def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():

@@ -13,12 +13,19 @@ from portal.accounts.forms import LoginForm, RegisterForm
 from portal.accounts.models import Role
 from portal.extensions import limiter
 from portal.i18n import current_language
+from portal.security import client_network
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang:lang>")
 
 
-def _account_key() -> str:
-    return "login-account:" + services.normalise_email(request.form.get("email", ""))
+def _account_network_key() -> str:
+    """Failed logins are counted per account *and* network: someone guessing from elsewhere uses up
+    their own allowance, not the owner's."""
+    return f"login-failures:{services.normalise_email(request.form.get('email', ''))}|{client_network()}"
+
+
+def _login_failed(response) -> bool:
+    return response.status_code != 302  # a successful login redirects; it never counts
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -46,7 +53,8 @@ def sign_in(user) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_account_key)
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT_NETWORK"], methods=["POST"],
+               key_func=_account_network_key, deduct_when=_login_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user.role))
