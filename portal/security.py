@@ -129,6 +129,11 @@ CSRF_TEXT = (_l("Form expired"), _l("This form has expired or was sent from anot
 
 
 def _render_error(code: int, title, message):
+    from flask.globals import request_ctx
+
+    if request_ctx.url_adapter is None:
+        # No URLs can be built (a Host outside TRUSTED_HOSTS): a plain answer without links.
+        return make_response(f"{code} {title}\n{message}\n", code, {"Content-Type": "text/plain; charset=utf-8"})
     if request.path.startswith("/api/"):
         return jsonify({"error": {"code": code, "message": str(message)}}), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
