@@ -101,12 +101,14 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = None  # sessions are server-side rows; see accounts.models.User
     max_age = timedelta(days=app.config["USER_SESSION_MAX_AGE_DAYS"])
     app.permanent_session_lifetime = max_age
+    idle = {"staff": timedelta(minutes=int(app.config["IDLE_TIMEOUT_MINUTES_STAFF"])),
+            "others": timedelta(minutes=int(app.config["IDLE_TIMEOUT_MINUTES_OTHERS"]))}
 
     @login_manager.user_loader
     def _load_user(token: str):
         from portal.accounts.services import load_session_user
 
-        return load_session_user(token, max_age)
+        return load_session_user(token, max_age, idle)
 
     security.init_app(app)
     models.register()

@@ -43,7 +43,7 @@ class Config:
     # __Host-: the browser sends it only to this exact host over https, with Path=/ and no Domain, so
     # a sibling subdomain cannot set or overwrite it. Needs Secure, hence plain names below.
     SESSION_COOKIE_NAME = "__Host-kakehashi_session"
-    USER_SESSION_MAX_AGE_DAYS = 14
+    USER_SESSION_MAX_AGE_DAYS = 30  # however active, a session ends after this; then log in again
     # A session ends after this long without a request (staff hold more power, so theirs is short).
     IDLE_TIMEOUT_MINUTES_STAFF = 120
     IDLE_TIMEOUT_MINUTES_OTHERS = 14 * 24 * 60
@@ -67,6 +67,9 @@ class Config:
     # Wrong current passwords typed to change the password or delete the account, per account.
     PASSWORD_CHECK_LIMIT_PER_ACCOUNT = "5 per 15 minutes;20 per day"
     REGISTER_LIMIT_PER_IP = "10 per hour"
+    PASSWORD_RESET_LIMIT_PER_IP = "10 per hour"
+    # E-mails that registering or "forgot password" may cause to one address.
+    MAIL_LIMIT_PER_ADDRESS = "3 per hour;10 per day"
     REPORT_LIMIT_PER_IP = "5 per hour;20 per day"  # "Report this job": enough for real reports, not for a flood
 
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted (0 = none).
@@ -124,6 +127,8 @@ _ENV_OVERRIDES = (
     "LOGIN_FAILURES_PER_ACCOUNT_NETWORK",
     "PASSWORD_CHECK_LIMIT_PER_ACCOUNT",
     "REGISTER_LIMIT_PER_IP",
+    "PASSWORD_RESET_LIMIT_PER_IP",
+    "MAIL_LIMIT_PER_ADDRESS",
     "REPORT_LIMIT_PER_IP",
     "PORTAL_FETCH_ALLOWED_HOSTS",
     "IMPORT_LEASE_MINUTES",

@@ -58,6 +58,13 @@ class WorkflowError(Exception):
 
 # ---- helpers --------------------------------------------------------------------------------------
 
+def _require_confirmed(actor: User) -> None:
+    """Postings go to review only from a confirmed address (staff and workers must reach the sender)."""
+    if actor.email_confirmed_at is None:
+        raise WorkflowError(_l("Confirm your e-mail address before you send postings for review: open the link "
+                               "we sent you, or ask for a new one on your account page."), "email_not_confirmed")
+
+
 def _actor_kind(actor: User | None) -> Actor:
     if actor is None:
         return Actor.SYSTEM
@@ -137,6 +144,7 @@ def _transition(posting_id: int, action: Action, actor: User | None, reason: str
 def submit(posting_id: int, actor: User) -> Posting:
     """Recruiter: send a draft (or a posting staff asked to change) for review. Its red flags are
     computed again (the registers may have changed since the last save)."""
+    _require_confirmed(actor)
     posting = _transition(posting_id, Action.SUBMIT, actor)
     refresh_flags([posting.id])
     return posting
@@ -281,6 +289,7 @@ def pending_revision(posting_id: int) -> PostingRevision | None:
 
 def submit_edit(posting_id: int, actor: User) -> PostingRevision:
     """Recruiter: send the saved edit of a published posting for review."""
+    _require_confirmed(actor)
     posting = _load_posting(posting_id, actor)
     revision = pending_revision(posting.id)
     if posting.status != PostingState.PUBLISHED or revision is None or revision.status == RevisionStatus.SUBMITTED:

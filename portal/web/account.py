@@ -1,5 +1,7 @@
 """The signed-in person's own account: password, language, deletion. Any role."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -7,9 +9,10 @@ from flask_login import current_user, login_user, logout_user
 from wtforms.fields import SelectChoice
 
 from portal.accounts import services
+from portal.accounts.models import UserSession
 from portal.accounts.forms import ChangePasswordForm, DeleteAccountForm, LanguageForm
 from portal.extensions import limiter
-from portal.i18n import native_name
+from portal.i18n import current_language, native_name
 from portal.security import require_login
 
 bp = Blueprint("account", __name__, url_prefix="/<lang:lang>/account")
@@ -70,6 +73,62 @@ def change_password():
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for(".index"))
     return _render(password_form=form, status=400)
+
+
+@bp.post("/confirmation")
+def resend_confirmation():
+    from portal.accounts import recovery
+    from portal.accounts.forms import ResendConfirmationForm
+
+    if ResendConfirmationForm().validate_on_submit():
+        try:
+            recovery.send_confirmation(current_user, current_language())
+        except services.AccountError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("We have sent the link again to %(email)s.", email=current_user.email), "success")
+    return redirect(request.referrer if _same_site(request.referrer) else url_for(".index"))
+
+
+def _same_site(url: str | None) -> bool:
+    from portal.web.auth import _safe_next
+
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return parts.netloc == request.host and _safe_next(parts.path) is not None
+
+
+@bp.get("/sessions")
+def sessions():
+    from portal.feeds.forms import ActionForm
+
+    return render_template("account/sessions.html", sessions=services.list_sessions(current_user),
+                           current_hash=UserSession.hash_token(current_user.get_id()),
+                           form=ActionForm(formdata=None))
+
+
+@bp.post("/sessions/<int:session_id>/end")
+def end_session(session_id: int):
+    from portal.feeds.forms import ActionForm
+
+    if ActionForm().validate_on_submit():
+        services.end_session_of(current_user, session_id)
+        flash(_("That device has been signed out."), "success")
+    return redirect(url_for(".sessions"))
+
+
+@bp.post("/sessions/end-all")
+def end_all_sessions():
+    from portal.feeds.forms import ActionForm
+
+    if ActionForm().validate_on_submit():
+        services.end_all_sessions(current_user)
+        logout_user()
+        session.clear()
+        flash(_("You have been signed out on every device, this one too."), "success")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(".sessions"))
 
 
 @bp.post("/language")
