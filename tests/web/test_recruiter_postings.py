@@ -48,7 +48,20 @@ def register_recruiter(client, lang: str, email: str) -> User:
         "csrf_token": token, "role": "recruiter", "display_name": "Aiko", "email": email,
         "password": TEST_PASSWORD, "confirm": TEST_PASSWORD})
     assert response.status_code == 302
+    confirm(client, email)
     return _db.session.scalar(select(User).where(User.email == email))
+
+
+def confirm(client, email: str, expect: str | None = None) -> None:
+    """Open the confirmation link from the e-mail and press the button: confirmed and signed in."""
+    from tests.web.test_auth import confirmation_link
+
+    link = confirmation_link(email)
+    page = client.get(link).get_data(as_text=True)
+    response = client.post(link, data={"csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302
+    if expect is not None:
+        assert response.headers["Location"] == expect
 
 
 ORGANISATION = {"kind": "employer", "name_en": "Chubu Parts Co., Ltd.", "name_ja": "中部部品株式会社",
@@ -390,7 +403,8 @@ def test_an_invited_person_without_an_account_registers_and_lands_on_the_invitat
     response = client.post(register_url, data={
         "csrf_token": csrf_token_from(register_page), "display_name": "New Comer", "email": "newcomer@example.com",
         "password": TEST_PASSWORD, "confirm": TEST_PASSWORD, "role": "recruiter"})
-    assert response.status_code == 302 and response.headers["Location"] == link
+    assert response.status_code == 302 and response.headers["Location"] == "/ja/register/check-email"
+    confirm(client, "newcomer@example.com", expect=link)  # the confirmation link leads on to the invitation
     page = client.get(link).get_data(as_text=True)
     client.post(link, data={"csrf_token": csrf_token_from(page)})
     newcomer = _db.session.scalar(select(User).where(User.email == "newcomer@example.com"))
