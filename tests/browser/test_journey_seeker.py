@@ -137,7 +137,7 @@ def searched_for(query: str):
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_seeker_journey_from_registration_to_a_moved_application(live_server, page, lang):
     t, person = TEXT[lang], PERSON[lang]
-    email = f"journey-{lang}-{uuid.uuid4().hex[:8]}@example.org"
+    email = f"walker-{lang}-{uuid.uuid4().hex[:8]}@example.org"  # no word of the password in it
     main_nav = page.get_by_role("navigation", name=t["main_nav"])
 
     # 1. Register as a job seeker from the home page; the account is ready and logged in.
