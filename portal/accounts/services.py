@@ -114,15 +114,26 @@ def load_session_user(token: str, max_age: timedelta, idle: dict[str, timedelta]
     idle_limit = (idle or {}).get(user.role) or (idle or {}).get("others")
     if as_utc(row.created_at) < now - max_age or (idle_limit is not None and last_seen < now - idle_limit):
         db.session.delete(row)
-        db.session.commit()
+        _commit_bookkeeping()
         return None
     if not user.is_active:
         return None
     if last_seen < now - SEEN_EVERY:
         row.last_seen_at = now
-        db.session.commit()
+        _commit_bookkeeping()
     user.session_token = token
     return user
+
+
+def _commit_bookkeeping() -> None:
+    """Session bookkeeping must not cost a read: on a full or read-only database the request goes
+    on without it (the write is tried again on a later request)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
 
 
 def list_sessions(user: User) -> list[UserSession]:

@@ -101,11 +101,13 @@ def register():
         form.role.data = _role_for(next_url)
     if form.validate_on_submit():
         lang = current_language()
-        if services.find_user(form.email.data) is not None:
-            hash_password(form.password.data)  # as long as creating an account takes: time tells nothing either
-            recovery.send_already_registered(form.email.data, lang)
-            return redirect(url_for(".check_email"))
         try:
+            # The password is judged first, so a weak one is refused alike for a new and a taken address.
+            services.check_password_policy(form.password.data, form.email.data)
+            if services.find_user(form.email.data) is not None:
+                hash_password(form.password.data)  # as long as creating an account takes: time tells nothing
+                recovery.send_already_registered(form.email.data, lang)
+                return redirect(url_for(".check_email"))
             user = services.register(form.email.data, form.password.data, form.role.data,
                                      display_name=form.display_name.data, locale=lang)
         except services.AccountError as error:

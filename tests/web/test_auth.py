@@ -84,6 +84,13 @@ def test_registering_a_taken_address_reveals_nothing(app, client):
     assert "http://127.0.0.1:5000/en/password/forgot" in notice.get_content()
 
 
+def test_a_weak_password_is_refused_alike_for_a_taken_and_a_new_address(client):
+    make_user("seeker", email="bilal@example.com")
+    for email in ("bilal@example.com", "someone-new@example.com"):
+        response = _register(client, email=email, password="password1234", confirm="password1234")
+        assert response.status_code == 200 and "too common" in response.get_data(as_text=True), email
+
+
 def test_wrong_password_gives_one_generic_message(client):
     make_user("seeker", email="known@example.com")
     for email in ("known@example.com", "unknown@example.com"):
