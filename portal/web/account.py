@@ -1,4 +1,4 @@
-"""The signed-in person's own account: password, language, deletion. Any role."""
+"""The signed-in person's own account: password, address confirmation, sessions, language, deletion. Any role."""
 
 from urllib.parse import urlsplit
 
@@ -9,8 +9,8 @@ from flask_login import current_user, login_user, logout_user
 from wtforms.fields import SelectChoice
 
 from portal.accounts import services
-from portal.accounts.models import UserSession
 from portal.accounts.forms import ChangePasswordForm, DeleteAccountForm, LanguageForm
+from portal.accounts.models import UserSession
 from portal.extensions import limiter
 from portal.i18n import current_language, native_name
 from portal.security import require_login

@@ -13,7 +13,7 @@ from portal.accounts.models import AccountToken, User, UserSession
 from portal.extensions import db as _db
 from portal.timeutil import utcnow
 
-from tests.conftest import TEST_PASSWORD, csrf_token_from, form_token, make_organisation, make_user
+from tests.conftest import csrf_token_from, form_token, make_organisation, make_user
 from tests.web.test_applications import apply, make_posting, mails_to, sign_in
 
 NEW_PASSWORD = "seven brown herons at dusk"

@@ -17,12 +17,12 @@ from portal.accounts.models import Organisation, OrganisationStatus, User
 from portal.config import Config
 from portal.extensions import db as _db
 from portal.jobs import alerts
-from portal.jobs.models import Posting, SavedJob
+from portal.jobs.models import SavedJob
 from portal.timeutil import utcnow
 
 from tests.conftest import TEST_PASSWORD, csrf_token_from, form_token, make_organisation, make_user
 from tests.unit.test_cv import PDF
-from tests.web.test_applications import apply, make_posting, mails_to, post, sign_in, the_application, token
+from tests.web.test_applications import apply, make_posting, mails_to, the_application, token
 from tests.web.test_applications import world  # noqa: F401 - a fixture
 from tests.web.test_recruiter_postings import ORGANISATION
 
