@@ -102,13 +102,15 @@ def prepare_accounts(app, seekers: int, recruiters: int, tag: str) -> dict:
                 "posting_ids": rng.sample(posting_ids, min(5000, len(posting_ids))), "employer_posting_ids": own}
         for number in range(seekers):
             email = f"seeker-{tag}-{number}@load.example.org"
-            user = create_user(email, PASSWORD, Role.SEEKER, display_name=f"Load seeker {number}", locale="en")
+            user = create_user(email, PASSWORD, Role.SEEKER, display_name=f"Load seeker {number}", locale="en",
+                               confirmed=True)
             save_profile(user, {"jlpt_level": rng.choice(["N5", "N4", "N3"])},
                          [{"trade": rng.choice(trades), "years": rng.randint(1, 8)}], [])
             data["seekers"].append({"email": email, "password": PASSWORD})
         for number in range(recruiters):
             email = f"recruiter-{tag}-{number}@load.example.org"
-            user = create_user(email, PASSWORD, Role.RECRUITER, display_name=f"Load recruiter {number}", locale="en")
+            user = create_user(email, PASSWORD, Role.RECRUITER, display_name=f"Load recruiter {number}", locale="en",
+                               confirmed=True)
             user.organisation_id = employer.id
             data["recruiters"].append({"email": email, "password": PASSWORD})
         db.session.commit()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -26,6 +27,34 @@ class RowIdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+MAX_JSON_DEPTH = 32
+
+
+def json_depth(value) -> int:
+    """How deeply lists and objects nest in a parsed JSON value (walked without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Request bodies nested too deeply are invalid JSON (a 400), not a RecursionError (a 500), in
+    the parser or in any code that walks the value later."""
+
+    def loads(self, s, **kwargs):
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError as error:
+            raise ValueError("JSON nested too deeply") from error
+        if json_depth(value) > MAX_JSON_DEPTH:
+            raise ValueError("JSON nested too deeply")
+        return value
+
+
 def create_app(config=None) -> Flask:
     """config → extensions → i18n → security → areas → CLI."""
     app = Flask(
@@ -34,6 +63,7 @@ def create_app(config=None) -> Flask:
         template_folder=str(TEMPLATES_DIR),
         static_folder="static",
     )
+    app.json = BoundedJSONProvider(app)
     config_module.load(app, config)
     from portal import logging as portal_logging
 
@@ -72,12 +102,14 @@ def _init_extensions(app: Flask) -> None:
     login_manager.session_protection = None  # sessions are server-side rows; see accounts.models.User
     max_age = timedelta(days=app.config["USER_SESSION_MAX_AGE_DAYS"])
     app.permanent_session_lifetime = max_age
+    idle = {"staff": timedelta(minutes=int(app.config["IDLE_TIMEOUT_MINUTES_STAFF"])),
+            "others": timedelta(minutes=int(app.config["IDLE_TIMEOUT_MINUTES_OTHERS"]))}
 
     @login_manager.user_loader
     def _load_user(token: str):
         from portal.accounts.services import load_session_user
 
-        return load_session_user(token, max_age)
+        return load_session_user(token, max_age, idle)
 
     security.init_app(app)
     models.register()

@@ -166,7 +166,7 @@ def create_user(email: str, role: str, display_name: str | None) -> None:
     else:
         password = sys.stdin.readline().rstrip("\n")
     try:
-        user = create(email, password, role, display_name=display_name)
+        user = create(email, password, role, display_name=display_name, confirmed=True)  # made by an operator
     except AccountError as error:
         raise click.ClickException(str(error.message)) from error
     click.echo(f"Created {user.role} account {user.email}.")

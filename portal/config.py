@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -61,8 +62,16 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True  # production is served over https
-    SESSION_COOKIE_NAME = "kakehashi_session"
-    USER_SESSION_MAX_AGE_DAYS = 14
+    # __Host-: the browser sends it only to this exact host over https, with Path=/ and no Domain, so
+    # a sibling subdomain cannot set or overwrite it. Needs Secure, hence plain names below.
+    SESSION_COOKIE_NAME = "__Host-kakehashi_session"
+    USER_SESSION_MAX_AGE_DAYS = 30  # however active, a session ends after this; then log in again
+    # A session ends after this long without a request (staff hold more power, so theirs is short).
+    IDLE_TIMEOUT_MINUTES_STAFF = 120
+    IDLE_TIMEOUT_MINUTES_OTHERS = 14 * 24 * 60
+    # Host names the site answers to; a request for any other Host gets a 400. Empty: the host of
+    # SITE_URL (production only; development and tests answer to any host).
+    TRUSTED_HOSTS: list[str] | None = None
     PREFERRED_URL_SCHEME = "https"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -74,8 +83,15 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
     LOGIN_LIMIT_PER_IP = "30 per minute;200 per hour"
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per minute;20 per hour"
+    # Failed logins to one account from one network (/24 or /64): the waits grow from a minute to a
+    # day, and an attacker elsewhere cannot lock the owner out. Successful logins do not count.
+    LOGIN_FAILURES_PER_ACCOUNT_NETWORK = "5 per minute;20 per hour;50 per day"
+    # Wrong current passwords typed to change the password or delete the account, per account.
+    PASSWORD_CHECK_LIMIT_PER_ACCOUNT = "5 per 15 minutes;20 per day"
     REGISTER_LIMIT_PER_IP = "10 per hour"
+    PASSWORD_RESET_LIMIT_PER_IP = "10 per hour"
+    # E-mails that registering or "forgot password" may cause to one address.
+    MAIL_LIMIT_PER_ADDRESS = "3 per hour;10 per day"
     REPORT_LIMIT_PER_IP = "5 per hour;20 per day"  # "Report this job": enough for real reports, not for a flood
 
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted (0 = none).
@@ -105,6 +121,7 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "kakehashi_session"
     PREFERRED_URL_SCHEME = "http"
 
 
@@ -113,6 +130,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-only-secret-key-not-for-production"  # noqa: S105 - tests only
     SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_NAME = "kakehashi_session"
     PREFERRED_URL_SCHEME = "http"
     SERVER_NAME = None
     LOG_LEVEL = "WARNING"  # no access line per test request; tests of the logs ask for INFO
@@ -127,6 +145,10 @@ def _flag(value: str) -> bool:
     if lowered in ("0", "false", "no", "off"):
         return False
     raise ValueError(f"{value!r} is not true or false")
+
+
+def _host_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 # Everything the environment may set, with its type: the one way settings come in. Each is read from
@@ -146,11 +168,17 @@ FROM_ENVIRONMENT: dict[str, type | object] = {
     "REDIS_URL": str,
     "PROXY_FIX_X_FOR": int,
     "HSTS_SECONDS": int,
+    "TRUSTED_HOSTS": _host_list,
     "LOGIN_LIMIT_PER_IP": str,
-    "LOGIN_LIMIT_PER_ACCOUNT": str,
+    "LOGIN_FAILURES_PER_ACCOUNT_NETWORK": str,
+    "PASSWORD_CHECK_LIMIT_PER_ACCOUNT": str,
+    "PASSWORD_RESET_LIMIT_PER_IP": str,
+    "MAIL_LIMIT_PER_ADDRESS": str,
     "REGISTER_LIMIT_PER_IP": str,
     "REPORT_LIMIT_PER_IP": str,
     "USER_SESSION_MAX_AGE_DAYS": int,
+    "IDLE_TIMEOUT_MINUTES_STAFF": int,
+    "IDLE_TIMEOUT_MINUTES_OTHERS": int,
     "IMPORT_LEASE_MINUTES": int,
     "CV_DIRECTORY": str,
     "MAIL_SERVER": str,
@@ -233,6 +261,11 @@ def load(app, config) -> None:
         app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
         # A Redis host that stops answering costs a request at most a second, not a worker timeout.
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
+
+    if app.config["ENV_NAME"] == "production" and not app.config.get("TRUSTED_HOSTS"):
+        # Links in e-mails come from SITE_URL; the site answers only to that host, never to a
+        # Host header an attacker made up.
+        app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["SITE_URL"]).hostname]
 
     if not app.config.get("SECRET_KEY"):
         if app.config["ENV_NAME"] == "production":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
@@ -106,11 +107,11 @@ def url_for_language(code: str) -> str | None:
         return url_for("public.home", lang=code)
     values = dict(request.view_args or {})
     values["lang"] = code
-    query = request.args.to_dict(flat=False)
-    for key in list(query):
-        if key in values:
-            query.pop(key)
-    return url_for(request.endpoint, **values, **query)
+    path = url_for(request.endpoint, **values)
+    # The query is copied as it came, never passed to url_for: keys like _external, _scheme,
+    # _anchor or _method would be read as url_for's own options.
+    query = [(key, value) for key, value in request.args.items(multi=True) if key not in values]
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def alternates() -> list[dict[str, str]]:

@@ -8,7 +8,15 @@ import uuid
 from email.message import EmailMessage
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, url_for
+
+
+def site_url(endpoint: str, **values) -> str:
+    """An absolute link for an e-mail, always on SITE_URL: never from the request's Host header,
+    which the sender of a request chooses. `lang` must be given for pages under /<lang>/."""
+    base = current_app.config["SITE_URL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, _external=True, **values)
 
 
 def outbox() -> Path:

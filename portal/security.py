@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import logging
 
 from flask import Blueprint, abort, current_app, g, jsonify, make_response, redirect, render_template, request, url_for
@@ -25,6 +27,30 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def network_of(address: str | None) -> str:
+    """The network a client address belongs to: its /24 for IPv4, its /64 for IPv6. One household,
+    office or mobile carrier's neighbouring addresses count as one network."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return "unknown"
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def client_network() -> str:
+    return network_of(request.remote_addr)
+
+
+def client_fingerprint() -> str:
+    """A hash of the client's network and browser: tells anonymous clients apart without keeping
+    their address."""
+    raw = f"{client_network()}|{request.user_agent.string or ''}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
 def set_security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -37,8 +63,12 @@ def set_security_headers(response):
             "Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains"
         )
     if current_user and current_user.is_authenticated:
-        # Pages for a signed-in person must not be kept by shared caches or the back button after logout.
-        response.headers.setdefault("Cache-Control", "no-store")
+        # Pages and files for a signed-in person (a CV above all) must not be kept by any cache or
+        # shown by the back button after logout: no-store replaces whatever the view set (send_file
+        # sets "no-cache" with an ETag, which still lets caches store the file).
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("ETag", None)
+        response.headers.pop("Last-Modified", None)
     return response
 
 
@@ -51,6 +81,27 @@ def guard_area(blueprint: Blueprint, *roles: str) -> None:
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         if current_user.role not in roles:
             abort(403)
+        return None
+
+
+SUSPENDED_ORGANISATION_TEXT = (
+    _l("Your organisation is suspended"),
+    _l("While your organisation is suspended, its postings, applicants, messages and members cannot be "
+       "used. Please contact the staff."))
+
+
+def require_active_organisation(blueprint: Blueprint, *open_endpoints: str) -> None:
+    """A recruiter whose organisation is suspended reaches none of the area's endpoints but
+    `open_endpoints` (the dashboard, which says why). Registered after guard_area."""
+
+    @blueprint.before_request
+    def _require_active_organisation():
+        from portal.accounts.models import OrganisationStatus
+
+        organisation = current_user.organisation
+        if (organisation is not None and organisation.status == OrganisationStatus.SUSPENDED
+                and request.endpoint not in open_endpoints):
+            return _render_error(403, *SUSPENDED_ORGANISATION_TEXT)
         return None
 
 
@@ -78,6 +129,11 @@ CSRF_TEXT = (_l("Form expired"), _l("This form has expired or was sent from anot
 
 
 def _render_error(code: int, title, message):
+    from flask.globals import request_ctx
+
+    if request_ctx.url_adapter is None:
+        # No URLs can be built (a Host outside TRUSTED_HOSTS): a plain answer without links.
+        return make_response(f"{code} {title}\n{message}\n", code, {"Content-Type": "text/plain; charset=utf-8"})
     if request.path.startswith("/api/"):
         return jsonify({"error": {"code": code, "message": str(message)}}), code
     return render_template("errors/error.html", code=code, title=title, message=message), code

@@ -147,7 +147,9 @@ def make_organisation(**values) -> Organisation:
 
 def make_user(role: str = Role.SEEKER, email: str | None = None, password: str = TEST_PASSWORD, **values) -> User:
     email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.com"
-    user = create_user(email, password, role, display_name=values.pop("display_name", None))
+    # Confirmed unless a test says otherwise: applying and sending postings need a confirmed address.
+    user = create_user(email, password, role, display_name=values.pop("display_name", None),
+                       confirmed=values.pop("confirmed", True))
     if role == Role.RECRUITER and "organisation" not in values:
         values["organisation"] = make_organisation()
     for name, value in values.items():

@@ -8,7 +8,9 @@ kilobytes can unpack to gigabytes).
 from __future__ import annotations
 
 import io
+import re
 import secrets
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,26 @@ class CVError(ValueError):
 class CheckedCV:
     mime: str
     size: int
+
+
+MAX_NAME_CHARS = 100
+_NAME_UNSAFE = re.compile(r"[^\w .()\-]+")  # \w is Unicode: Urdu and Japanese names stay readable
+
+
+def clean_file_name(original: str | None, mime: str) -> str:
+    """The name a CV is stored and downloaded under: the stem of what the person uploaded, without
+    folders, control characters (a CR/LF would break the download's header) or punctuation, and
+    always the extension of the type found in the content (an "x.html" PDF becomes "x.pdf")."""
+    name = unicodedata.normalize("NFKC", original or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(" " if unicodedata.category(char)[0] == "C" else char for char in name)
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = re.sub(r"\s+", " ", _NAME_UNSAFE.sub("_", stem)).strip(" ._")[:MAX_NAME_CHARS]
+    return (stem or "cv") + EXTENSIONS[mime]
+
+
+def download_name(stored_name: str | None, mime: str | None) -> str:
+    """Names stored before they were cleaned are cleaned again on the way out."""
+    return clean_file_name(stored_name, mime) if mime in EXTENSIONS else "cv"
 
 
 def check(content: bytes) -> CheckedCV:

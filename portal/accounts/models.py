@@ -6,7 +6,7 @@ import enum
 import hashlib
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, false, true
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -82,6 +82,8 @@ class User(db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     alerts_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     last_digest_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when the owner opened the link e-mailed to this address; needed to apply or submit a posting.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     sessions: Mapped[list[UserSession]] = relationship(
@@ -113,6 +115,10 @@ class User(db.Model):
     def label(self) -> str:
         return self.display_name or self.email
 
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
 
 class UserSession(db.Model):
     """One signed-in browser. Only a hash of the token is stored."""
@@ -124,6 +130,8 @@ class UserSession(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     user_agent: Mapped[str | None] = mapped_column(String(200))
+    # The idle timeout counts from here; updated at most once a minute per session.
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="sessions")
 
@@ -208,3 +216,27 @@ class OrganisationInvitation(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     organisation: Mapped[Organisation] = relationship()
+
+
+class TokenPurpose(enum.StrEnum):
+    PASSWORD_RESET = "password_reset"
+    CONFIRM_EMAIL = "confirm_email"
+
+
+class AccountToken(db.Model):
+    """A single-use link sent by e-mail (password reset, address confirmation). Only a hash of the
+    token is stored; the address it was sent to is kept so a changed address voids the link."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (Index("ix_account_tokens_user_purpose", "user_id", "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

@@ -6,7 +6,8 @@ from wtforms import EmailField, HiddenField, SelectField, StringField, SubmitFie
 from wtforms.fields import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
 
-from portal.accounts.forms import EMAIL_INVALID, REQUIRED
+from portal.accounts.forms import EMAIL_INVALID, REQUIRED, SingleLineForm
+from portal.weburl import WebURL
 
 ORGANISATION_KIND_NAMES = {
     "employer": _l("Employer in Japan"),
@@ -16,7 +17,7 @@ ORGANISATION_KIND_NAMES = {
 }
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(SingleLineForm):
     kind = SelectField(_l("Kind of organisation"), validators=[DataRequired(REQUIRED)],
                        choices=[SelectChoice(code, label) for code, label in ORGANISATION_KIND_NAMES.items()])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)],
@@ -39,6 +40,7 @@ class OrganisationForm(FlaskForm):
                                render_kw={"autocomplete": "email"})
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)], render_kw={"autocomplete": "tel"})
     website = StringField(_l("Website"), validators=[Optional(), URL(message=_l("Enter a web address starting with https://.")),
+                                                     WebURL(_l("Enter a web address starting with https://.")),
                                                      Length(max=500)], render_kw={"autocomplete": "url"})
     submit = SubmitField(_l("Save organisation"))
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from datetime import timedelta
 
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.identifiers import is_valid_corporate_number, normalise_identifier
 from portal.accounts.models import (
@@ -31,6 +30,7 @@ from portal.extensions import db
 from portal.timeutil import as_utc, utcnow
 
 INVITATION_DAYS = 14
+INVITATIONS_PER_DAY = 20
 FIELDS = ("kind", "name_en", "name_ja", "corporate_number", "support_org_number", "oep_licence", "address",
           "contact_email", "phone", "website")
 # A change to one of these makes staff check a verified organisation again.
@@ -119,19 +119,26 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def invite(actor: User, email: str, link_for: Callable[[str], str], lang: str = "en") -> OrganisationInvitation:
-    """The owner invites a recruiter by e-mail. The link carries a token; only its hash is stored."""
+def invite(actor: User, email: str, lang: str = "en") -> OrganisationInvitation:
+    """The owner invites a recruiter by e-mail. The link (on SITE_URL) carries a token; only its hash
+    is stored. At most INVITATIONS_PER_DAY per organisation, so the site cannot be used to mail strangers."""
     from portal import mail
 
     organisation = _owned(actor)
     email = normalise_email(email)
+    sent_today = db.session.scalar(select(func.count()).select_from(OrganisationInvitation).where(
+        OrganisationInvitation.organisation_id == organisation.id,
+        OrganisationInvitation.created_at > utcnow() - timedelta(days=1))) or 0
+    if sent_today >= INVITATIONS_PER_DAY:
+        raise OrganisationError(_l("Your organisation has sent %(count)d invitations today. Please try again tomorrow.",
+                                   count=INVITATIONS_PER_DAY))
     # Nothing is said about whether an account exists for the address: accept() checks the account.
     token = secrets.token_urlsafe(32)
     invitation = OrganisationInvitation(organisation_id=organisation.id, email=email, token_hash=_hash(token),
                                         invited_by_id=actor.id, expires_at=utcnow() + timedelta(days=INVITATION_DAYS))
     db.session.add(invitation)
     db.session.commit()
-    link = link_for(token)
+    link = mail.site_url("recruiter.accept_invitation", token=token, lang=lang)
     with force_locale(lang):
         subject = _("Invitation to join %(organisation)s on Kakehashi", organisation=organisation.name(lang))
         text = render_template("email/invitation.txt", organisation=organisation, inviter=actor, link=link,
@@ -155,6 +162,8 @@ def accept(actor: User, token: str) -> Organisation:
         raise OrganisationError(_l("This invitation is not valid for your account, or it has expired."))
     if actor.role != Role.RECRUITER or actor.organisation_id is not None:
         raise OrganisationError(_l("You are already part of an organisation."))
+    if invitation.organisation.status == OrganisationStatus.SUSPENDED:
+        raise OrganisationError(_l("This invitation is not valid for your account, or it has expired."))
     actor.organisation_id = invitation.organisation_id
     actor.is_organisation_owner = False
     invitation.accepted_at = utcnow()

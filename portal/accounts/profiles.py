@@ -77,7 +77,7 @@ def set_cv(user: User, content: bytes, original_name: str) -> SeekerProfile:
     profile = get_or_create_profile(user)
     old = profile.cv_stored_name
     profile.cv_stored_name = cv.store(cv_directory(), content, checked)
-    profile.cv_original_name = (original_name or "cv")[-200:]
+    profile.cv_original_name = cv.clean_file_name(original_name, checked.mime)
     profile.cv_mime = checked.mime
     profile.cv_size = checked.size
     profile.cv_uploaded_at = utcnow()

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from portal.accounts.models import Role, User, UserSession
-from portal.accounts.passwords import hash_password, needs_rehash, verify_password
+from portal.accounts.passwords import hash_password, needs_rehash, verify_password, weakness
 from portal.extensions import db
 from portal.timeutil import as_utc, utcnow
 
@@ -34,25 +34,36 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def check_password_policy(password: str) -> None:
+def check_password_policy(password: str, email: str | None = None, field: str = "password",
+                          quality: bool = True) -> None:
+    """Long enough, not common, not guessable from the e-mail address (see passwords.weakness)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
-            _l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH), field="password"
+            _l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH), field=field
         )
     if len(password) > 128:
-        raise AccountError(_l("Use at most 128 characters."), field="password")
+        raise AccountError(_l("Use at most 128 characters."), field=field)
+    problem = weakness(password, normalise_email(email) if email else None) if quality else None
+    if problem == "email":
+        raise AccountError(_l("Do not use your e-mail address or its name in your password."), field=field)
+    if problem == "common":
+        raise AccountError(_l("This password is too common or too easy to guess. A few unusual words "
+                              "together make a strong password that is easy to remember."), field=field)
 
 
 def create_user(email: str, password: str, role: str, *, display_name: str | None = None,
-                locale: str | None = None) -> User:
+                locale: str | None = None, confirmed: bool = False, demo: bool = False) -> User:
+    """`confirmed`: the address needs no confirmation link (accounts made by an operator). `demo`:
+    the published demo passwords, which name their accounts, are let through."""
     email = normalise_email(email)
-    check_password_policy(password)
+    check_password_policy(password, email, quality=not demo)
     if role not in {r.value for r in Role}:
         raise AccountError(_l("Unknown role."), field="role")
     if find_user(email) is not None:
         raise AccountError(_l("An account with this e-mail address already exists."), field="email")
     user = User(email=email, password_hash=hash_password(password), role=role,
-                display_name=(display_name or "").strip() or None, locale=locale)
+                display_name=(display_name or "").strip() or None, locale=locale,
+                email_confirmed_at=utcnow() if confirmed else None)
     db.session.add(user)
     db.session.commit()
     return user
@@ -88,15 +99,52 @@ def start_session(user: User, user_agent: str | None = None) -> str:
     return token
 
 
-def load_session_user(token: str, max_age: timedelta) -> User | None:
+SEEN_EVERY = timedelta(minutes=1)  # last_seen_at is written at most this often per session
+
+
+def load_session_user(token: str, max_age: timedelta, idle: dict[str, timedelta] | None = None) -> User | None:
+    """The user of a live session: younger than `max_age`, and used within its role's idle timeout
+    (`idle[role]`, or `idle["others"]`). A session past either is deleted."""
     row = db.session.scalar(select(UserSession).where(UserSession.token_hash == UserSession.hash_token(token)))
-    if row is None or as_utc(row.created_at) < utcnow() - max_age:
+    if row is None:
         return None
+    now = utcnow()
     user = row.user
+    last_seen = as_utc(row.last_seen_at or row.created_at)
+    idle_limit = (idle or {}).get(user.role) or (idle or {}).get("others")
+    if as_utc(row.created_at) < now - max_age or (idle_limit is not None and last_seen < now - idle_limit):
+        db.session.delete(row)
+        _commit_bookkeeping()
+        return None
     if not user.is_active:
         return None
+    if last_seen < now - SEEN_EVERY:
+        row.last_seen_at = now
+        _commit_bookkeeping()
     user.session_token = token
     return user
+
+
+def _commit_bookkeeping() -> None:
+    """Session bookkeeping must not cost a read: on a full or read-only database the request goes
+    on without it (the write is tried again on a later request)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+
+
+def list_sessions(user: User) -> list[UserSession]:
+    return list(db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)
+                                   .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())).all())
+
+
+def end_session_of(user: User, session_id: int) -> None:
+    """End one of the user's own sessions (another browser); others' sessions are out of reach."""
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.id == session_id))
+    db.session.commit()
 
 
 def end_session(token: str | None) -> None:
@@ -114,7 +162,7 @@ def change_password(user: User, current_password: str, new_password: str, user_a
     """Change the password, sign out every other browser, and return a fresh session token."""
     if not verify_password(user.password_hash, current_password):
         raise AccountError(_l("Your current password is not correct."), field="current_password")
-    check_password_policy(new_password)
+    check_password_policy(new_password, user.email, field="new_password")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))

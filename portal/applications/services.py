@@ -226,6 +226,9 @@ def _copy_cv(user: User) -> tuple[str, str, str] | None:
 
 
 def apply(user: User, posting_id: int, cover_note: str | None, include_cv: bool) -> Application:
+    if user.email_confirmed_at is None:  # the employer must be able to reach the applicant
+        raise ApplicationError(_l("Confirm your e-mail address before you apply: open the link we sent you, "
+                                  "or ask for a new one on your account page."))
     posting = _open_posting(posting_id)
     if not takes_portal_applications(posting):
         raise ApplicationError(_l("This job does not take applications on Kakehashi. Apply on the employer's site."))

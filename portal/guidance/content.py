@@ -62,7 +62,12 @@ def render(markdown: str) -> str:
 
 
 def parse_source(line: str) -> Source:
+    """"Title | https://…". An address, when there is one, must be http(s) (see portal.weburl)."""
+    from portal.weburl import is_web_url
+
     title, _, url = line.partition("|")
+    if url.strip() and not is_web_url(url):  # a source may be a law or a paper without an address
+        raise ContentError(f"a source needs an http or https address: {line.strip()[:200]!r}")
     return Source(title.strip(), url.strip())
 
 

@@ -143,7 +143,10 @@ def save_revision(slug: str, actor: User, *, title_en: str, title_ja: str, body_
                   sources_en: str, sources_ja: str, last_checked: date, note: str | None = None) -> GuideRevision:
     """A new draft revision (not yet public). One audit row."""
     article = _ensure_article(slug)
-    en, ja = content.sources_from_text(sources_en), content.sources_from_text(sources_ja)
+    try:
+        en, ja = content.sources_from_text(sources_en), content.sources_from_text(sources_ja)
+    except content.ContentError as error:
+        raise GuidanceError("Each source needs an address starting with https:// or http://.", "source_url") from error
     if not en or not ja:
         raise GuidanceError("Every guide needs at least one source in each language.", "no_sources")
     previous = article.latest_revision

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext as _, ngettext
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from portal import mail
@@ -28,12 +27,26 @@ class SavedError(Exception):
 
 
 def save_job(user: User, posting_id: int) -> None:
+    """Only a posting the public may see can be saved: a draft's or a removed posting's id must not
+    reveal its title through the saved list."""
+    from portal.jobs.search import public_condition
+
+    if db.session.scalar(select(Posting.id).where(Posting.id == posting_id, public_condition())) is None:
+        raise SavedError(_("No such job."))
     if db.session.scalar(select(SavedJob.id).where(SavedJob.user_id == user.id, SavedJob.posting_id == posting_id)):
         return
-    if db.session.get(Posting, posting_id) is None:
-        raise SavedError(_("No such job."))
     db.session.add(SavedJob(user_id=user.id, posting_id=posting_id))
     db.session.commit()
+
+
+def saved_jobs(user: User) -> list[SavedJob]:
+    """The user's saved jobs that are still public, newest first (a posting closed, removed or
+    hidden since it was saved drops out of the list)."""
+    from portal.jobs.search import public_condition
+
+    return list(db.session.scalars(
+        select(SavedJob).join(Posting, Posting.id == SavedJob.posting_id)
+        .where(SavedJob.user_id == user.id, public_condition()).order_by(SavedJob.created_at.desc())).all())
 
 
 def unsave_job(user: User, posting_id: int) -> None:
@@ -65,22 +78,24 @@ def delete_search(user: User, search_id: int) -> None:
 # ---- unsubscribe without logging in ------------------------------------------------------------
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="alerts-unsubscribe")
+UNSUBSCRIBE_LINK_DAYS = 60  # each digest carries a fresh link; an old one stops working after this
 
 
 def unsubscribe_token(user: User) -> str:
-    return _serializer().dumps({"user": user.id})
+    """A random token valid for UNSUBSCRIBE_LINK_DAYS: the link shows no account number and does not
+    work for ever."""
+    from portal.accounts import tokens
+
+    return tokens.issue(user, tokens.UNSUBSCRIBE, timedelta(days=UNSUBSCRIBE_LINK_DAYS))
 
 
 def unsubscribe(token: str) -> bool:
-    try:
-        data = _serializer().loads(token)
-    except BadSignature:
+    from portal.accounts import tokens
+
+    row = tokens.find(token, tokens.UNSUBSCRIBE)
+    if row is None:
         return False
-    user = db.session.get(User, data.get("user"))
-    if user is None:
-        return False
+    user = row.user
     user.alerts_enabled = False
     db.session.commit()
     return True

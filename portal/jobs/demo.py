@@ -117,7 +117,8 @@ def seed_world() -> list[DemoAccount]:
         organisations[key] = organisation
     db.session.commit()
     for account in ACCOUNTS:
-        user = create_user(account.email, account.password, account.role, display_name=account.name, locale="en")
+        user = create_user(account.email, account.password, account.role, display_name=account.name, locale="en",
+                           confirmed=True, demo=True)
         if account.organisation:
             user.organisation_id = organisations[account.organisation].id
             user.is_organisation_owner = True  # one demo recruiter per organisation: its owner

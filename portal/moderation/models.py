@@ -116,6 +116,10 @@ class JobReport(db.Model):
     details: Mapped[str | None] = mapped_column(Text)
     contact: Mapped[str | None] = mapped_column(String(254))
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Who reported, for counting distinct reporters: "user:<id>", or a hash of the network and browser.
+    reporter_key: Mapped[str | None] = mapped_column(String(64))
+    # What the report counts towards hiding: see HIDE_AT_WEIGHT. 0 for a repeat from the same reporter.
+    weight: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     status: Mapped[str] = mapped_column(String(20), default=ReportStatus.OPEN, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -123,10 +127,25 @@ class JobReport(db.Model):
     decision_note: Mapped[str | None] = mapped_column(Text)
 
 
-HIDE_AFTER_REPORTS = 3  # open reports that hide a posting from the public until staff decide
+# Reports hide a posting from the public until staff decide once their weights reach HIDE_AT_WEIGHT.
+# Each reporter counts once per posting: a signed-in account weighs SIGNED_IN_WEIGHT, an anonymous
+# one (a network and browser) ANONYMOUS_WEIGHT, a repeat from the same reporter nothing. So two
+# people with accounts, or four anonymous people on different networks or browsers, hide a posting;
+# one client sending report after report never does. A verified organisation's posting is never
+# hidden by reports alone: staff must confirm (uphold) first.
+SIGNED_IN_WEIGHT = 2
+ANONYMOUS_WEIGHT = 1
+HIDE_AT_WEIGHT = 4
 
 
 def hidden_by_reports() -> Select:
-    """Ids of the postings with HIDE_AFTER_REPORTS or more open reports (not public until reviewed)."""
-    return (select(JobReport.posting_id).where(JobReport.status == ReportStatus.OPEN)
-            .group_by(JobReport.posting_id).having(func.count() >= HIDE_AFTER_REPORTS))
+    """Ids of the postings whose open reports weigh HIDE_AT_WEIGHT or more, unless a verified
+    organisation posted them (not public until reviewed)."""
+    from portal.accounts.models import Organisation, OrganisationStatus
+    from portal.jobs.models import Posting
+
+    verified = select(Organisation.id).where(Organisation.status == OrganisationStatus.VERIFIED)
+    protected = select(Posting.id).where(Posting.organisation_id.in_(verified))
+    return (select(JobReport.posting_id).where(JobReport.status == ReportStatus.OPEN,
+                                               JobReport.posting_id.not_in(protected))
+            .group_by(JobReport.posting_id).having(func.sum(JobReport.weight) >= HIDE_AT_WEIGHT))

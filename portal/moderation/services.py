@@ -24,7 +24,9 @@ from portal.moderation.models import (
     PostingComment,
     PostingFlags,
     PostingRevision,
-    HIDE_AFTER_REPORTS,
+    ANONYMOUS_WEIGHT,
+    SIGNED_IN_WEIGHT,
+    hidden_by_reports,
     ReportStatus,
     RevisionStatus,
 )
@@ -55,6 +57,13 @@ class WorkflowError(Exception):
 
 
 # ---- helpers --------------------------------------------------------------------------------------
+
+def _require_confirmed(actor: User) -> None:
+    """Postings go to review only from a confirmed address (staff and workers must reach the sender)."""
+    if actor.email_confirmed_at is None:
+        raise WorkflowError(_l("Confirm your e-mail address before you send postings for review: open the link "
+                               "we sent you, or ask for a new one on your account page."), "email_not_confirmed")
+
 
 def _actor_kind(actor: User | None) -> Actor:
     if actor is None:
@@ -135,6 +144,7 @@ def _transition(posting_id: int, action: Action, actor: User | None, reason: str
 def submit(posting_id: int, actor: User) -> Posting:
     """Recruiter: send a draft (or a posting staff asked to change) for review. Its red flags are
     computed again (the registers may have changed since the last save)."""
+    _require_confirmed(actor)
     posting = _transition(posting_id, Action.SUBMIT, actor)
     refresh_flags([posting.id])
     return posting
@@ -279,6 +289,7 @@ def pending_revision(posting_id: int) -> PostingRevision | None:
 
 def submit_edit(posting_id: int, actor: User) -> PostingRevision:
     """Recruiter: send the saved edit of a published posting for review."""
+    _require_confirmed(actor)
     posting = _load_posting(posting_id, actor)
     revision = pending_revision(posting.id)
     if posting.status != PostingState.PUBLISHED or revision is None or revision.status == RevisionStatus.SUBMITTED:
@@ -614,8 +625,10 @@ class ReportError(Exception):
 
 
 def report_posting(posting_id: int, reason: str, details: str | None = None, contact: str | None = None,
-                   reporter: User | None = None) -> JobReport:
-    """Anyone: report a public posting. The third open report hides it until staff decide."""
+                   reporter: User | None = None, anonymous_key: str | None = None) -> JobReport:
+    """Anyone: report a public posting. Enough distinct reporters hide it until staff decide (see
+    HIDE_AT_WEIGHT). `anonymous_key` names an anonymous reporter's network and browser; without
+    one, every anonymous report counts as the same reporter."""
     from portal.jobs.search import public_condition
 
     if reason not in REPORT_REASONS:
@@ -623,12 +636,17 @@ def report_posting(posting_id: int, reason: str, details: str | None = None, con
     posting = db.session.scalar(select(Posting).where(Posting.id == posting_id, public_condition()))
     if posting is None:
         raise ReportError(_l("No such posting."))
+    signed_in = reporter is not None and reporter.is_authenticated
+    key = f"user:{reporter.id}" if signed_in else f"anon:{anonymous_key or 'unknown'}"[:64]
+    repeat = db.session.scalar(select(JobReport.id).where(
+        JobReport.posting_id == posting.id, JobReport.status == ReportStatus.OPEN, JobReport.reporter_key == key))
+    weight = 0 if repeat else (SIGNED_IN_WEIGHT if signed_in else ANONYMOUS_WEIGHT)
     report = JobReport(posting_id=posting.id, reason=reason, details=(details or "").strip()[:5000] or None,
                        contact=(contact or "").strip()[:254] or None,
-                       reporter_id=reporter.id if reporter is not None and reporter.is_authenticated else None)
+                       reporter_id=reporter.id if signed_in else None, reporter_key=key, weight=weight)
     db.session.add(report)
     db.session.flush()
-    if open_report_count(posting.id) >= HIDE_AFTER_REPORTS:
+    if db.session.scalar(hidden_by_reports().where(JobReport.posting_id == posting.id)) is not None:
         posting.updated_at = utcnow()  # no longer public: the search snapshot must read it again
     db.session.commit()
     return report

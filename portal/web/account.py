@@ -1,6 +1,8 @@
-"""The signed-in person's own account: password, language, deletion. Any role."""
+"""The signed-in person's own account: password, address confirmation, sessions, language, deletion. Any role."""
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -8,7 +10,9 @@ from wtforms.fields import SelectChoice
 
 from portal.accounts import services
 from portal.accounts.forms import ChangePasswordForm, DeleteAccountForm, LanguageForm
-from portal.i18n import languages_for, native_name
+from portal.accounts.models import UserSession
+from portal.extensions import limiter
+from portal.i18n import current_language, languages_for, native_name
 from portal.security import require_login
 
 bp = Blueprint("account", __name__, url_prefix="/<lang:lang>/account")
@@ -35,7 +39,25 @@ def index():
     return _render()
 
 
+def _password_check_key() -> str:
+    return f"password-check:{getattr(current_user, 'id', 'anonymous')}"
+
+
+def _password_check_limit() -> str:
+    return current_app.config["PASSWORD_CHECK_LIMIT_PER_ACCOUNT"]
+
+
+def _refused(response) -> bool:
+    return response.status_code == 400  # a wrong current password (or another error) re-shows the form
+
+
+# One allowance for both forms that ask for the current password, so guesses cannot alternate.
+_password_checks = limiter.shared_limit(_password_check_limit, scope="password-check",
+                                        key_func=_password_check_key, deduct_when=_refused)
+
+
 @bp.post("/password")
+@_password_checks
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -53,6 +75,62 @@ def change_password():
     return _render(password_form=form, status=400)
 
 
+@bp.post("/confirmation")
+def resend_confirmation():
+    from portal.accounts import recovery
+    from portal.accounts.forms import ResendConfirmationForm
+
+    if ResendConfirmationForm().validate_on_submit():
+        try:
+            recovery.send_confirmation(current_user, current_language())
+        except services.AccountError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("We have sent the link again to %(email)s.", email=current_user.email), "success")
+    return redirect(request.referrer if _same_site(request.referrer) else url_for(".index"))
+
+
+def _same_site(url: str | None) -> bool:
+    from portal.web.auth import _safe_next
+
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return parts.netloc == request.host and _safe_next(parts.path) is not None
+
+
+@bp.get("/sessions")
+def sessions():
+    from portal.feeds.forms import ActionForm
+
+    return render_template("account/sessions.html", sessions=services.list_sessions(current_user),
+                           current_hash=UserSession.hash_token(current_user.get_id()),
+                           form=ActionForm(formdata=None))
+
+
+@bp.post("/sessions/<int:session_id>/end")
+def end_session(session_id: int):
+    from portal.feeds.forms import ActionForm
+
+    if ActionForm().validate_on_submit():
+        services.end_session_of(current_user, session_id)
+        flash(_("That device has been signed out."), "success")
+    return redirect(url_for(".sessions"))
+
+
+@bp.post("/sessions/end-all")
+def end_all_sessions():
+    from portal.feeds.forms import ActionForm
+
+    if ActionForm().validate_on_submit():
+        services.end_all_sessions(current_user)
+        logout_user()
+        session.clear()
+        flash(_("You have been signed out on every device, this one too."), "success")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(".sessions"))
+
+
 @bp.post("/language")
 def set_language():
     form = _language_form()
@@ -64,6 +142,7 @@ def set_language():
 
 
 @bp.post("/delete")
+@_password_checks
 def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():

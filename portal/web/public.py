@@ -182,6 +182,7 @@ def report_job(posting_id: int):
 
     from portal.moderation import services as moderation
     from portal.moderation.forms import ReportForm
+    from portal.security import client_fingerprint
 
     posting = db.session.scalar(select(Posting).where(Posting.id == posting_id, public_condition()))
     if posting is None:
@@ -190,7 +191,8 @@ def report_job(posting_id: int):
     if form.validate_on_submit():
         try:
             moderation.report_posting(posting.id, form.reason.data, form.details.data, form.contact.data,
-                                      current_user if current_user.is_authenticated else None)
+                                      current_user if current_user.is_authenticated else None,
+                                      anonymous_key=client_fingerprint())
         except moderation.ReportError as error:
             flash(str(error.message), "error")
         else:

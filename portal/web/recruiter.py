@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts import organisations
+from portal.accounts.models import OrganisationStatus
 from portal.accounts.organisation_forms import (
     ORGANISATION_KIND_NAMES,
     AcceptInvitationForm,
@@ -28,11 +29,12 @@ from portal.moderation import services as moderation
 from portal.moderation import workflow
 from portal.moderation.forms import BulkCloseForm, CommentForm, DashboardFilterForm
 from portal.moderation.workflow import Actor, PostingState
-from portal.security import guard_area
+from portal.security import guard_area, require_active_organisation
 from portal.taxonomy.lookup import reference
 
 bp = Blueprint("recruiter", __name__, url_prefix="/<lang:lang>/recruiter")
 guard_area(bp, "recruiter")
+require_active_organisation(bp, "recruiter.dashboard")
 
 
 @bp.context_processor
@@ -80,7 +82,7 @@ def dashboard():
     organisation = current_user.organisation
     form = DashboardFilterForm(request.args)
     postings, counts, views, applicants, edits = [], {}, {}, {}, {}
-    if organisation is not None:
+    if organisation is not None and organisation.status != OrganisationStatus.SUSPENDED:
         state = form.state.data if form.validate() else None
         postings = editing.organisation_postings(organisation.id, state=state or None, q=form.q.data)
         ids = [posting.id for posting in postings]
@@ -162,9 +164,7 @@ def invite_member():
     if form.validate_on_submit():
         lang = current_language()
         try:
-            organisations.invite(current_user, form.email.data,
-                                 lambda token: url_for(".accept_invitation", token=token, lang=lang, _external=True),
-                                 lang=lang)
+            organisations.invite(current_user, form.email.data, lang=lang)
         except organisations.OrganisationError as error:
             flash(str(error.message), "error")
         else:

@@ -17,11 +17,12 @@ from portal.applications.forms import ContractForm, MessageForm, MoveForm, StepF
 from portal.applications.labels import MOVE_NAMES
 from portal.applications.models import Application
 from portal.applications.pipeline import Actor
-from portal.security import guard_area
+from portal.security import guard_area, require_active_organisation
 from portal.taxonomy.lookup import reference
 
 bp = Blueprint("recruiter_applications", __name__, url_prefix="/<lang:lang>/recruiter")
 guard_area(bp, "recruiter")
+require_active_organisation(bp)
 
 
 def _application(application_id: int) -> Application:
@@ -85,7 +86,8 @@ def download_applicant_cv(application_id: int):
     if not path.exists():
         abort(404)
     return send_file(path, mimetype=application.cv_mime, as_attachment=True,
-                     download_name=application.cv_original_name or "cv")
+                     conditional=False, etag=False,
+                     download_name=cv.download_name(application.cv_original_name, application.cv_mime))
 
 
 @bp.post("/applications/<int:application_id>/status")

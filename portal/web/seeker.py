@@ -100,7 +100,8 @@ def download_cv():
     if profile is None or not profile.cv_stored_name:
         abort(404)
     return send_file(cv.path_for(profiles.cv_directory(), profile.cv_stored_name), mimetype=profile.cv_mime,
-                     as_attachment=True, download_name=profile.cv_original_name or "cv")
+                     as_attachment=True, conditional=False, etag=False,
+                     download_name=cv.download_name(profile.cv_original_name, profile.cv_mime))
 
 
 @bp.get("/my-data.json")
@@ -130,10 +131,10 @@ def matches():
 @bp.get("/saved")
 def saved():
     from portal.feeds.forms import ActionForm
-    from portal.jobs.models import SavedJob, SavedSearch
+    from portal.jobs import alerts
+    from portal.jobs.models import SavedSearch
 
-    jobs = db.session.scalars(select(SavedJob).where(SavedJob.user_id == current_user.id)
-                              .order_by(SavedJob.created_at.desc())).all()
+    jobs = alerts.saved_jobs(current_user)
     searches = db.session.scalars(select(SavedSearch).where(SavedSearch.user_id == current_user.id)
                                   .order_by(SavedSearch.created_at.desc())).all()
     return render_template("seeker/saved.html", jobs=jobs, searches=searches, ref=reference(),

@@ -142,7 +142,8 @@ def users():
                                         {"active": False, "suspended": True}.get(state or ""),
                                         page=page, per_page=PER_PAGE)
     pages = max(1, -(-total // PER_PAGE))
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    # Only the form's own fields go back into url_for (a "_external" or "_anchor" key would be read as an option).
+    args = {k: v for k, v in request.args.items() if (k in form._fields or k == "organisation") and k != "submit" and v}
     return render_template("staff/users.html", form=form, users=rows, total=total, page=min(page, pages),
                            pages=pages, args=args, action_form=ActionForm(formdata=None),
                            reason_form=StaffReasonForm(formdata=None))

@@ -57,5 +57,6 @@ def index():
                           target_type=value(form.target_type) or None, target_id=value(form.target_id),
                           date_from=value(form.date_from), date_to=value(form.date_to),
                           page=request.args.get("page", 1, type=int) or 1)
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    # Only the form's own fields go back into url_for (a "_external" or "_anchor" key would be read as an option).
+    args = {k: v for k, v in request.args.items() if k in form._fields and k != "submit" and v}
     return render_template("staff/audit.html", form=form, result=result, args=args), 200 if valid else 400

@@ -19,6 +19,7 @@ guard_area(bp, "staff")
 
 ERRORS = {
     "no_sources": lambda: _("Every guide needs at least one source in each language."),
+    "source_url": lambda: _("Each source needs an address starting with https:// or http://, after a “|”."),
     "unknown_revision": lambda: _("No such revision."),
     "already_published": lambda: _("This revision is already published."),
     "unknown_parameter": lambda: _("Choose a parameter from the list."),

@@ -83,3 +83,26 @@ def labels_in(ja: dict[str, str]):
         label = text if lang == "en" else ja[text]
         return label % values if values else label
     return t
+
+
+def link_from_outbox(address: str, path_pattern: str) -> str:
+    """The path of the link (matching `path_pattern`) in the newest e-mail to `address`; the link
+    itself is on SITE_URL, so the caller opens the path on the live server."""
+    import email
+    import re
+    from email import policy
+
+    from flask import current_app  # the test holds the app context (the db fixture)
+
+    outbox = Path(current_app.config["MAIL_OUTBOX"])
+    for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns, reverse=True):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        if message["To"] == address:
+            return re.search(rf"https?://[^/\s]+({path_pattern}\S*)", message.get_content()).group(1)
+    raise AssertionError(f"no e-mail to {address} in the outbox")
+
+
+def confirm_address(page, live_server: str, address: str, button: str) -> None:
+    """Open the confirmation link from the e-mail in this browser and press the button."""
+    page.goto(live_server + link_from_outbox(address, r"/\w+/confirm/"))
+    page.get_by_role("button", name=button).click()

@@ -19,7 +19,7 @@ from portal.extensions import db as _db
 from portal.jobs.demo import ACCOUNTS
 from portal.jobs.models import Posting
 
-from tests.browser.conftest import PHONE, labels_in, visited
+from tests.browser.conftest import PHONE, confirm_address, labels_in, visited
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,8 @@ JA = {
     "Password": "パスワード",
     "Password again": "パスワード（確認用）",
     "Create account": "アカウントを作成",
-    "Welcome! Your account is ready.": "ようこそ！アカウントの準備ができました。",
+    "Thank you. Your e-mail address is confirmed.": "ありがとうございます。メールアドレスが確認されました。",
+    "Confirm my e-mail address": "メールアドレスを確認する",
     "Recruiter dashboard": "採用担当者ダッシュボード",
     "Register your organisation": "組織を登録する",
     "Kind of organisation": "組織の種類",
@@ -146,8 +147,10 @@ def test_new_recruiter_from_registration_to_an_offer(live_server, page, browser,
     page.get_by_label(t(lang, "Password"), exact=True).fill("a long journey password")
     page.get_by_label(t(lang, "Password again"), exact=True).fill("a long journey password")
     page.get_by_role("button", name=t(lang, "Create account")).click()
+    page.wait_for_url(f"**/{lang}/register/check-email")
+    confirm_address(page, live_server, email, t(lang, "Confirm my e-mail address"))
     page.wait_for_url(f"**/{lang}/recruiter/")
-    expect(page.get_by_role("status")).to_contain_text(t(lang, "Welcome! Your account is ready."))
+    expect(page.get_by_role("status")).to_contain_text(t(lang, "Thank you. Your e-mail address is confirmed."))
     expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Recruiter dashboard"))
     visited(page, f"journey-recruiter-dashboard-new-{lang}", lang)
     _db.session.commit()

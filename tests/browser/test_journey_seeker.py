@@ -20,7 +20,7 @@ from portal.applications.models import Application, Notification
 from portal.extensions import db as _db
 from portal.jobs.models import Posting
 
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import check_accessibility, confirm_address
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,8 @@ TEXT = {
     "en": {
         "main_nav": "Main", "register": "Register", "create_account": "Create account",
         "seeker_role": "A job seeker looking for work in Japan", "name": "Your name", "email": "E-mail address",
-        "password": "Password", "password_again": "Password again", "welcome": "Welcome! Your account is ready.",
+        "password": "Password", "password_again": "Password again", "welcome": "Thank you. Your e-mail address is confirmed.",
+        "confirm": "Confirm my e-mail address",
         "profile_link": "Tell us your trade, your experience and your Japanese level.", "profile_h1": "My profile",
         "education": "Education", "jlpt": "JLPT level", "jlpt_year": "Year you passed the JLPT",
         "jft_score": "JFT-Basic score (pass is 200 of 250)", "jft_date": "JFT-Basic date",
@@ -58,7 +59,7 @@ TEXT = {
         "main_nav": "メインメニュー", "register": "新規登録", "create_account": "アカウントを作成",
         "seeker_role": "日本での仕事を探している求職者", "name": "お名前", "email": "メールアドレス",
         "password": "パスワード", "password_again": "パスワード（確認用）",
-        "welcome": "ようこそ！アカウントの準備ができました。",
+        "welcome": "ありがとうございます。メールアドレスが確認されました。", "confirm": "メールアドレスを確認する",
         "profile_link": "あなたの職種、経験、日本語レベルを教えてください。", "profile_h1": "マイプロフィール",
         "education": "学歴", "jlpt": "日本語能力試験のレベル", "jlpt_year": "日本語能力試験に合格した年",
         "jft_score": "JFT-Basicの得点（250点中200点で合格）", "jft_date": "JFT-Basicの受験日",
@@ -137,7 +138,7 @@ def searched_for(query: str):
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_seeker_journey_from_registration_to_a_moved_application(live_server, page, lang):
     t, person = TEXT[lang], PERSON[lang]
-    email = f"journey-{lang}-{uuid.uuid4().hex[:8]}@example.org"
+    email = f"walker-{lang}-{uuid.uuid4().hex[:8]}@example.org"  # no word of the password in it
     main_nav = page.get_by_role("navigation", name=t["main_nav"])
 
     # 1. Register as a job seeker from the home page; the account is ready and logged in.
@@ -152,6 +153,8 @@ def test_seeker_journey_from_registration_to_a_moved_application(live_server, pa
     page.get_by_label(t["password"], exact=True).fill(PASSWORD)
     page.get_by_label(t["password_again"], exact=True).fill(PASSWORD)
     page.get_by_role("button", name=t["create_account"]).click()
+    page.wait_for_url(f"**/{lang}/register/check-email")
+    confirm_address(page, live_server, email, t["confirm"])
     page.wait_for_url(f"**/{lang}/seeker/")
     expect_flash(page, t["welcome"])
     assert person["name"] in page.locator("h1").inner_text()

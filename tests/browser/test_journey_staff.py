@@ -116,8 +116,8 @@ def valid_corporate_number() -> str:
 
 def new_organisation_with_a_submitted_posting() -> tuple[int, int]:
     """A recruiter who has just registered their organisation (unverified) and sent a posting."""
-    recruiter = create_user(f"hikari-{uuid.uuid4().hex[:8]}@example.com", "hikari care password", "recruiter",
-                            display_name="Yui Nakamura", locale="ja")
+    recruiter = create_user(f"yui-{uuid.uuid4().hex[:8]}@example.com", "hikari care password", "recruiter",
+                            display_name="Yui Nakamura", locale="ja", confirmed=True)
     organisation = organisations.create(recruiter, {
         "kind": "employer", "name_en": ORGANISATION["en"], "name_ja": ORGANISATION["ja"],
         "corporate_number": valid_corporate_number(), "address": "大阪府堺市堺区",

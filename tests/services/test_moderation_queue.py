@@ -18,7 +18,7 @@ from portal.jobs.services import get_viewable_posting
 from portal.moderation import services as moderation
 from portal.moderation.models import AuditEntry, JobReport, PostingFlags
 from portal.taxonomy.models import MinimumWage
-from portal.timeutil import today
+from portal.timeutil import today, utcnow
 
 from tests.conftest import make_organisation, make_user
 
@@ -238,14 +238,26 @@ def public_ids() -> list[int]:
     return [p.id for p in search(SearchParams()).items]
 
 
-def test_three_reports_hide_a_posting_until_staff_dismiss_them(people):
-    _, recruiter, staff = people
+def _recheck(organisation):
+    """Back to unverified after an edit of a verified organisation: its postings stay public."""
+    organisation.status = OrganisationStatus.UNVERIFIED
+    organisation.verified_at = utcnow()
+    _db.session.commit()
+
+
+def test_distinct_reporters_hide_a_posting_until_staff_dismiss_them(people):
+    organisation, recruiter, staff = people
     posting = published(recruiter, staff)
+    _recheck(organisation)
     assert posting.id in public_ids()
-    moderation.report_posting(posting.id, "asks_for_money", "They asked me for 2 lakh.", "0300-1234567")
-    moderation.report_posting(posting.id, "fake_job")
+    # One anonymous client reporting again and again counts once.
+    for _ in range(6):
+        moderation.report_posting(posting.id, "fake_job", anonymous_key="one-phone")
+    moderation.report_posting(posting.id, "asks_for_money", "They asked me for 2 lakh.", "0300-1234567",
+                              anonymous_key="another-phone")
     assert posting.id in public_ids() and get_viewable_posting(posting.id) is not None
-    moderation.report_posting(posting.id, "fake_job")
+    # A signed-in reporter weighs more than an anonymous one: with the two anonymous ones, it hides the posting.
+    moderation.report_posting(posting.id, "fake_job", reporter=make_user("seeker"))
     assert posting.id not in public_ids()
     assert get_viewable_posting(posting.id) is None
     assert [p.id for p, n in moderation.reported_postings()] == [posting.id]
@@ -253,6 +265,19 @@ def test_three_reports_hide_a_posting_until_staff_dismiss_them(people):
     assert posting.id in public_ids() and get_viewable_posting(posting.id) is not None
     assert [e.action for e in audit_rows(posting.id)] == ["submit", "approve", "dismiss_reports"]
     assert moderation.reported_postings() == []
+
+
+def test_reports_never_hide_a_verified_organisations_posting_before_staff_confirm(people):
+    _, recruiter, staff = people
+    posting = published(recruiter, staff)
+    for _ in range(3):
+        moderation.report_posting(posting.id, "fake_job", reporter=make_user("seeker"))
+    for client in range(5):
+        moderation.report_posting(posting.id, "fake_job", anonymous_key=f"client-{client}")
+    assert posting.id in public_ids()  # still up: staff decide
+    assert [(p.id, n) for p, n in moderation.reported_postings()] == [(posting.id, 8)]
+    moderation.uphold_reports(posting.id, staff, "fees_charged", "Confirmed.")
+    assert posting.id not in public_ids()
 
 
 def test_upholding_reports_removes_the_posting_with_one_audit_row(people):

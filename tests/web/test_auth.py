@@ -1,6 +1,9 @@
 """Registering, logging in and out, and the account page."""
 
+import re
+
 import pytest
+from sqlalchemy import func
 
 from portal.accounts.models import User, UserSession
 from portal.extensions import db as _db
@@ -16,13 +19,27 @@ def _register(client, lang="en", **fields):
     return client.post(f"/{lang}/register", data=data)
 
 
+def confirmation_link(address: str) -> str:
+    from tests.web.test_applications import mails_to
+
+    text = mails_to(address)[-1].get_content()
+    return re.search(r"http://127\.0\.0\.1:5000(/\w+/confirm/\S+)", text).group(1)
+
+
 @pytest.mark.parametrize("role", ["seeker", "recruiter"])
 def test_register_as_seeker_or_recruiter(client, role):
     response = _register(client, role=role, email=f"{role}@example.com")
-    assert response.status_code == 302
-    assert response.headers["Location"] == f"/en/{role}/"
+    assert response.status_code == 302 and response.headers["Location"] == "/en/register/check-email"
     user = _db.session.scalar(_db.select(User).filter_by(email=f"{role}@example.com"))
-    assert user.role == role and user.locale == "en"
+    assert user.role == role and user.locale == "en" and user.email_confirmed_at is None
+    assert client.get(f"/en/{role}/").status_code == 302  # not signed in until the address is confirmed
+    link = confirmation_link(f"{role}@example.com")
+    page = client.get(link)
+    assert page.status_code == 200
+    response = client.post(link, data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    assert response.status_code == 302 and response.headers["Location"] == f"/en/{role}/"
+    _db.session.expire_all()
+    assert _db.session.get(User, user.id).email_confirmed_at is not None
     assert client.get(f"/en/{role}/").status_code == 200
 
 
@@ -50,10 +67,28 @@ def test_short_password_is_refused_with_a_translated_reason(client):
     assert _db.session.scalar(_db.select(User).filter_by(email="bilal@example.com")) is None
 
 
-def test_duplicate_email_is_refused(client):
+def test_registering_a_taken_address_reveals_nothing(app, client):
+    from tests.web.test_applications import mails_to
+
     make_user("seeker", email="bilal@example.com")
-    response = _register(client, email="BILAL@example.com")
-    assert "already exists" in response.get_data(as_text=True)
+    taken = _register(client, email="BILAL@example.com", display_name="Someone else")
+    fresh = app.test_client()
+    new = _register(fresh, email="new-person@example.com")
+    assert (taken.status_code, taken.headers["Location"]) == (new.status_code, new.headers["Location"])
+    assert client.get(taken.headers["Location"]).get_data(as_text=True).replace(
+        form_token(client, "/en/login"), "") == fresh.get(new.headers["Location"]).get_data(as_text=True).replace(
+        form_token(fresh, "/en/login"), "")
+    assert _db.session.scalar(_db.select(func.count()).select_from(User).filter_by(email="bilal@example.com")) == 1
+    (notice,) = mails_to("bilal@example.com")[-1:]
+    assert "You already have" in notice["Subject"]
+    assert "http://127.0.0.1:5000/en/password/forgot" in notice.get_content()
+
+
+def test_a_weak_password_is_refused_alike_for_a_taken_and_a_new_address(client):
+    make_user("seeker", email="bilal@example.com")
+    for email in ("bilal@example.com", "someone-new@example.com"):
+        response = _register(client, email=email, password="password1234", confirm="password1234")
+        assert response.status_code == 200 and "too common" in response.get_data(as_text=True), email
 
 
 def test_wrong_password_gives_one_generic_message(client):

@@ -165,13 +165,18 @@ def test_mark_spam_through_the_route(client, login_as, recruiter):
 
 # ---- reports -----------------------------------------------------------------------------------------------
 
-def report(client, posting_id: int, **data):
+def report(client, posting_id: int, ip: str = "127.0.0.1", **data):
     token = form_token(client, f"/en/jobs/{posting_id}")
-    return client.post(f"/en/jobs/{posting_id}/report", data={"csrf_token": token, **data})
+    return client.post(f"/en/jobs/{posting_id}/report", data={"csrf_token": token, **data},
+                       environ_base={"REMOTE_ADDR": ip})
 
 
 def test_report_to_decision_and_the_reporter_stays_hidden_from_the_recruiter(client, app, login_as, recruiter):
     posting = published(recruiter)
+    # Re-checked after an edit (a verified organisation's posting is hidden only once staff confirm).
+    recruiter.organisation.status = OrganisationStatus.UNVERIFIED
+    recruiter.organisation.verified_at = recruiter.organisation.created_at
+    _db.session.commit()
     page = client.get(f"/en/jobs/{posting.id}").get_data(as_text=True)
     assert "Report this job" in page and f"/en/jobs/{posting.id}/report" in page
 
@@ -191,17 +196,19 @@ def test_report_to_decision_and_the_reporter_stays_hidden_from_the_recruiter(cli
     with client.session_transaction() as session:
         session.clear()
     assert report(client, posting.id, reason="fake_job").status_code == 302
-    assert client.get(f"/en/jobs/{posting.id}").status_code == 200  # two reports: still public
-    assert report(client, posting.id, reason="wrong_information").status_code == 302
+    assert report(client, posting.id, reason="fake_job").status_code == 302  # the same client again
+    assert client.get(f"/en/jobs/{posting.id}").status_code == 200  # an account and one client: still public
+    assert report(client, posting.id, ip="198.51.100.7", reason="wrong_information").status_code == 302
 
-    # Three open reports: hidden from the search and the job page until staff decide.
+    # A signed-in reporter and two anonymous ones on different networks: hidden from the search and
+    # the job page until staff decide.
     assert client.get(f"/en/jobs/{posting.id}").status_code == 404
     assert f"/en/jobs/{posting.id}\"" not in client.get("/en/jobs?q=welder").get_data(as_text=True)
 
     # Staff see the reports (and the reporter's contact) in the queue and on the review page.
     login_as("staff")
     queue = client.get("/en/staff/moderation/reports").get_data(as_text=True)
-    assert f"/en/staff/review/postings/{posting.id}" in queue and "3 open reports" in queue
+    assert f"/en/staff/review/postings/{posting.id}" in queue and "4 open reports" in queue
     review = client.get(f"/en/staff/review/postings/{posting.id}").get_data(as_text=True)
     assert "0301-7654321" in review and "It asks for money" in review
     token = csrf_token_from(review)
@@ -254,6 +261,16 @@ def test_reports_are_rate_limited(client, recruiter):
                          data={"csrf_token": token, "reason": "other"}).status_code for i in range(6)]
     assert codes[:5] == [302] * 5 and codes[5] == 429
     assert _db.session.scalar(select(func.count()).select_from(JobReport)) == 5
+
+
+def test_one_client_cannot_hide_a_posting_however_often_it_reports(client, recruiter):
+    posting = published(recruiter)
+    recruiter.organisation.status = OrganisationStatus.UNVERIFIED
+    recruiter.organisation.verified_at = recruiter.organisation.created_at
+    _db.session.commit()
+    for reason in ("fake_job", "asks_for_money", "wrong_information", "other", "fake_job"):
+        assert report(client, posting.id, reason=reason).status_code == 302
+    assert client.get(f"/en/jobs/{posting.id}").status_code == 200
 
 
 def test_only_public_postings_can_be_reported(client, recruiter):

@@ -66,6 +66,7 @@ def test_a_database_that_never_answers_gives_the_503_page(monkeypatch, silent_se
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     monkeypatch.setenv("DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:{silent_server}/test")
     monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT", "1")
+    monkeypatch.setenv("SITE_URL", "https://localhost")  # production answers only to SITE_URL's host
     app = create_app(Config)
     answers: list = []
 

@@ -1,6 +1,7 @@
 """Recruiters through the real routes: organisation, posting editor, review, public search; and the
 object-level rule that one organisation never reaches another's postings."""
 
+import re
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -48,7 +49,20 @@ def register_recruiter(client, lang: str, email: str) -> User:
         "csrf_token": token, "role": "recruiter", "display_name": "Aiko", "email": email,
         "password": TEST_PASSWORD, "confirm": TEST_PASSWORD})
     assert response.status_code == 302
+    confirm(client, email)
     return _db.session.scalar(select(User).where(User.email == email))
+
+
+def confirm(client, email: str, expect: str | None = None) -> None:
+    """Open the confirmation link from the e-mail and press the button: confirmed and signed in."""
+    from tests.web.test_auth import confirmation_link
+
+    link = confirmation_link(email)
+    page = client.get(link).get_data(as_text=True)
+    response = client.post(link, data={"csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302
+    if expect is not None:
+        assert response.headers["Location"] == expect
 
 
 ORGANISATION = {"kind": "employer", "name_en": "Chubu Parts Co., Ltd.", "name_ja": "中部部品株式会社",
@@ -338,7 +352,7 @@ def test_invitation_by_email_through_the_routes(app, client, db, login_as):
     assert response.status_code == 302
     (mail,) = set(outbox.glob("*.eml")) - before
     text = email.message_from_bytes(mail.read_bytes(), policy=email.policy.default).get_content()
-    link = re.search(r"http://localhost(/en/recruiter/invitations/\S+)", text).group(1)
+    link = re.search(r"http://127\.0\.0\.1:5000(/en/recruiter/invitations/\S+)", text).group(1)
     colleague = login_as("recruiter", email="colleague@example.com", organisation=None)
     page = client.get(link).get_data(as_text=True)
     assert owner.organisation.name_en in page
@@ -363,16 +377,21 @@ def test_dashboard_counts_applicants_from_the_applications_feature(client, db, l
     assert f'href="/en/recruiter/postings/{posting.id}/applicants">2</a>' in html
 
 
+def _invitation_token(address: str) -> str:
+    from tests.web.test_applications import mails_to
+
+    text = mails_to(address)[-1].get_content()
+    return re.search(r"/recruiter/invitations/(\S+)", text).group(1)
+
+
 def test_an_invited_person_without_an_account_registers_and_lands_on_the_invitation(app, client, db, login_as):
     import re
 
     from portal.accounts import organisations
 
     owner = login_as("recruiter", is_organisation_owner=True)
-    tokens: list[str] = []
-    with app.test_request_context():
-        organisations.invite(owner, "newcomer@example.com", link_for=lambda token: tokens.append(token) or token)
-    token = tokens[0]
+    organisations.invite(owner, "newcomer@example.com")
+    token = _invitation_token("newcomer@example.com")
     client.post("/en/logout", data={"csrf_token": form_token(client, "/en/recruiter/")})
     link = f"/ja/recruiter/invitations/{token}"
     to_login = client.get(link)
@@ -385,7 +404,8 @@ def test_an_invited_person_without_an_account_registers_and_lands_on_the_invitat
     response = client.post(register_url, data={
         "csrf_token": csrf_token_from(register_page), "display_name": "New Comer", "email": "newcomer@example.com",
         "password": TEST_PASSWORD, "confirm": TEST_PASSWORD, "role": "recruiter"})
-    assert response.status_code == 302 and response.headers["Location"] == link
+    assert response.status_code == 302 and response.headers["Location"] == "/ja/register/check-email"
+    confirm(client, "newcomer@example.com", expect=link)  # the confirmation link leads on to the invitation
     page = client.get(link).get_data(as_text=True)
     client.post(link, data={"csrf_token": csrf_token_from(page)})
     newcomer = _db.session.scalar(select(User).where(User.email == "newcomer@example.com"))

@@ -37,8 +37,8 @@ def test_each_role_reaches_exactly_what_the_policy_allows(app, client, login_as,
     token = csrf_token_from(client.get(token_page).get_data(as_text=True))
     checked = 0
     for rule in _rules(app):
-        if rule.endpoint in ("auth.logout",):
-            continue  # would end this client's session mid-walk; covered in test_security
+        if rule.endpoint in ("auth.logout", "account.end_all_sessions"):
+            continue  # would end this client's session mid-walk; covered in test_security and test_account_recovery
         method = "GET" if "GET" in rule.methods else "POST"
         url = _url(app, rule)
         data = {"csrf_token": token} if method == "POST" else None
@@ -53,4 +53,4 @@ def test_each_role_reaches_exactly_what_the_policy_allows(app, client, login_as,
         else:
             assert response.status_code == 403, (rule.endpoint, role, response.status_code)
         checked += 1
-    assert checked >= len(POLICY) - 1
+    assert checked >= len(POLICY) - 2  # the two skipped above
