@@ -30,7 +30,8 @@ from portal.extensions import db
 from portal.feeds import parsers
 from portal.feeds.http import Fetcher, FetchError, next_attempt_at
 from portal.feeds.models import ImportPage, ImportRun, ImportSkip, ImportSource, RunStatus, SourceKind
-from portal.feeds.normalize import normalise, prefecture_code
+from portal.feeds import places
+from portal.feeds.normalize import normalise
 from portal.feeds.types import NormalisedPosting, RawItem, Skip
 from portal.jobs.indexing import derived_values
 from portal.jobs.models import Posting, PostingStatus, Source
@@ -48,6 +49,8 @@ LEASE = timedelta(minutes=30)  # the default; app config IMPORT_LEASE_MINUTES ov
 RENEW_EVERY = 60.0
 MAX_SKIPS_KEPT = 500
 MAX_SITEMAP_DEPTH = 2
+# The primary place of a posting that names none, when no minimum wages are known (the capital).
+STAND_IN_PREFECTURE = "13"
 TAXONOMY_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -499,7 +502,7 @@ def _posting_values(np: NormalisedPosting, source_id: int, cls: Classification |
         "description_en": np.description_en, "description_ja": np.description_ja,
         "requirements_en": np.requirements_en, "requirements_ja": np.requirements_ja,
         "employer_name_en": np.employer_name_en, "employer_name_ja": np.employer_name_ja,
-        "prefecture_code": np.prefecture_code, "city_en": np.city_en, "city_ja": np.city_ja,
+        "prefecture_code": np.prefecture_code, "location_kind": np.location_kind, "city_en": np.city_en, "city_ja": np.city_ja,
         "employment_type": np.employment_type, "salary_min": np.salary_min, "salary_max": np.salary_max,
         "salary_unit": np.salary_unit, "japanese_level": np.japanese_level,
         "visa_ssw1": "ssw1" in np.visas, "visa_ssw2": "ssw2" in np.visas, "visa_esd": "esd" in np.visas,
@@ -523,6 +526,7 @@ class Prepared:
     valid_through: object
     values: dict
     flags: list = field(default_factory=list)  # moderation.flags.Flag: red flags hold publication
+    places: list[dict] = field(default_factory=list)  # posting_places rows, without the posting's id
 
 
 def prepare(item: RawItem, digest: str, *, locked: bool, source_id: int, now: datetime,
@@ -532,13 +536,19 @@ def prepare(item: RawItem, digest: str, *, locked: bool, source_id: int, now: da
     normalised = normalise(item)
     if isinstance(normalised, Skip):
         return normalised
-    if normalised.prefecture_code is None:
-        # Thin items (RSS) often name the place only in their text.
-        normalised.prefecture_code = prefecture_code(address=" ".join(filter(None, [
-            normalised.title_ja, normalised.title_en, item.description])))
-    if normalised.prefecture_code is None:
-        return Skip("no_prefecture", "no prefecture in Japan could be found", normalised.external_id,
+    if normalised.location_kind == places.UNSTATED and not (
+            (normalised.description_en or normalised.description_ja)
+            and (normalised.employer_name_en or normalised.employer_name_ja)):
+        # A title alone with no place is not a job ad a worker could act on; with a text and an
+        # employer it is kept, and its page says the place is not stated.
+        return Skip("no_prefecture", "no place in Japan, and no job text or employer", normalised.external_id,
                     normalised.source_url)
+    wages = minimum_wages or {}
+    place_codes = [code for code, _ in normalised.places]
+    if normalised.prefecture_code is None:
+        # Nothing named: the stand-in primary place is the prefecture whose minimum wage the pay is held to.
+        normalised.prefecture_code = places.minimum_wage_for(normalised.location_kind, place_codes, wages)[1] \
+            or STAND_IN_PREFECTURE
     cls = None if locked else classify(
         taxonomy(), title_en=normalised.title_en, title_ja=normalised.title_ja,
         description_en=normalised.description_en, description_ja=normalised.description_ja,
@@ -546,8 +556,17 @@ def prepare(item: RawItem, digest: str, *, locked: bool, source_id: int, now: da
     values = _posting_values(normalised, source_id, cls, now)
     values["content_hash"] = digest
     values.update(derived_values(values, ref=ref))
-    flags = red_flags(import_facts(values, minimum_wages or {}))
-    return Prepared(normalised.external_id, normalised.valid_through, values, flags)
+    flags = red_flags(import_facts(values, wages, place_codes))
+    return Prepared(normalised.external_id, normalised.valid_through, values, flags,
+                    [{"position": i, "prefecture_code": code, **_city_values(city)}
+                     for i, (code, city) in enumerate(normalised.places)])
+
+
+def _city_values(city: str | None) -> dict:
+    from portal.feeds.normalize import detect_language
+
+    language = detect_language(city) or "ja"
+    return {"city_en": city if language == "en" else None, "city_ja": city if language != "en" else None}
 
 
 # Large imports prepare items in worker processes (forked: they inherit the taxonomy and labels).
@@ -605,6 +624,7 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
     # Red flags: a flagged posting is never published automatically, even from a trusted source.
     flagged_before = _flagged_codes(source.id)
     flags_by_id: dict[str, list] = {}
+    places_by_id: dict[str, list[dict]] = {}
     for result in _prepare_all(jobs, reference(), minimum_wages_on(now.date())):
         if isinstance(result, Skip):
             skips.append(result)
@@ -621,6 +641,7 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
         values = result.values
         values["sector_code"] = values.get("sector_code") or (known.sector_code if known else "other")
         flags_by_id[result.external_id] = result.flags
+        places_by_id[result.external_id] = result.places
         publish = source.trusted and not holds_publication(result.flags)
         if known is None:
             values.update(status=PostingStatus.PUBLISHED if publish else PostingStatus.SUBMITTED,
@@ -650,6 +671,7 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
     updated_ids = {v["external_id"]: posting_id for v, posting_id in zip(updates, updated_posting_ids)}
     linked = _link_duplicates(source, [v["fingerprint"] for v in inserts + updates if v.get("fingerprint")])
     _store_flags(source, flags_by_id, updated_ids, linked, now)
+    _store_places(source, places_by_id, updated_ids)
 
     if collected.complete:
         gone = [row.id for external_id, row in existing.items()
@@ -672,7 +694,7 @@ def _with_defaults(rows: list[dict]) -> list[dict]:
     defaults = {"worker_costs": [], "openings": 1, "visa_ssw1": False, "visa_ssw2": False, "visa_esd": False,
                 "visa_engineer": False, "visa_other": False, "support_housing": False, "support_airfare": False,
                 "support_visa_sponsorship": False, "support_japanese_training": False,
-                "support_support_org": False, "classification_locked": False}
+                "support_support_org": False, "classification_locked": False, "location_kind": "place"}
     columns = {column.key for column in Posting.__table__.columns} - {"id"}
     return [{**{name: None for name in columns}, **defaults, **row} for row in rows]
 
@@ -744,6 +766,27 @@ def _store_flags(source: ImportSource, flags_by_id: dict[str, list], updated_ids
     rows = [flag_row(posting_id, flags, now) for posting_id, flags in by_posting.items() if flags]
     if rows:
         db.session.execute(PostingFlags.__table__.insert(), rows)
+
+
+def _store_places(source: ImportSource, places_by_id: dict[str, list[dict]], updated_ids: dict[str, int]) -> None:
+    """The workplaces of the postings stored in this run (rows only for those that name several,
+    or for nationwide and remote ones that name some); an updated posting's old rows go first."""
+    from portal.jobs.models import PostingPlace
+
+    table = PostingPlace.__table__
+    stale = list(updated_ids.values())
+    for start in range(0, len(stale), 500):
+        db.session.execute(table.delete().where(table.c.posting_id.in_(stale[start:start + 500])))
+    wanted = [external_id for external_id, rows in places_by_id.items() if rows and external_id not in updated_ids]
+    ids = dict(updated_ids)
+    for start in range(0, len(wanted), 500):
+        ids.update((external_id, posting_id) for posting_id, external_id in db.session.execute(
+            select(Posting.id, Posting.external_id).where(Posting.import_source_id == source.id,
+                                                          Posting.external_id.in_(wanted[start:start + 500]))))
+    rows = [{"posting_id": ids[external_id], **row} for external_id, place_rows in places_by_id.items()
+            if external_id in ids for row in place_rows]
+    if rows:
+        db.session.execute(table.insert(), rows)
 
 
 def _remember_pages(source: ImportSource, collected: Collected) -> None:

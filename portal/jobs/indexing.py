@@ -65,7 +65,11 @@ def reindex(session=None, batch_size: int = 2000) -> int:
 
     session = session or db.session
     ref = load(session)
-    columns = [column for column in Posting.__table__.columns if column.key != "search_tokens"]
+    # Only what derived_values reads: a migration runs this against the schema of its own revision,
+    # which lacks the columns later migrations add to the model.
+    wanted = {"id", "updated_at", "sector_code", "sub_area", "occupation_code", "prefecture_code", "salary_min",
+              "salary_unit", "hours_per_week", *(f"{name}_{lang}" for name in TEXT_FIELDS for lang in ("en", "ja"))}
+    columns = [column for column in Posting.__table__.columns if column.key in wanted]
     changed = 0
     last_id = 0
     while True:

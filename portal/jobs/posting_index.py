@@ -68,6 +68,13 @@ def _columns():
     def flag(condition):
         return case((condition, 1), else_=0)
 
+    # Several workplaces: their prefecture codes joined in one string, read only for such postings.
+    from portal.jobs.models import PostingPlace
+
+    joined = (func.group_concat(PostingPlace.prefecture_code) if db.engine.dialect.name == "sqlite"
+              else func.string_agg(PostingPlace.prefecture_code, ","))
+    place_codes = (select(joined).where(PostingPlace.posting_id == Posting.id).correlate(Posting)
+                   .scalar_subquery())
     visa_bits = sum(flag(getattr(Posting, f"visa_{code}").is_(True)) * (1 << offset)
                     for offset, code in enumerate(VISA_CODES))
     return (
@@ -76,6 +83,7 @@ def _columns():
         func.coalesce(day, NO_DATE), func.coalesce(micros, 0), func.coalesce(Posting.monthly_jpy, -1),
         Posting.sector_code, Posting.prefecture_code, Posting.japanese_level, Posting.employment_type,
         visa_bits, flag(Posting.support_housing.is_(True)), Posting.occupation_code,
+        Posting.location_kind, case((Posting.location_kind == "places", place_codes), else_=None),
     )
 
 
@@ -97,13 +105,15 @@ class Vocabularies:
 
 
 COLUMNS = ("ids", "listed", "valid_through", "published", "monthly", "sector", "prefecture", "level",
-           "employment", "visa", "housing", "occupation")
+           "employment", "visa", "housing", "occupation", "places")
+# Location kinds that may put the worker in any prefecture: they are under every prefecture filter.
+EVERYWHERE_KINDS = ("nationwide", "remote")
 
 
 def _arrays(vocab: Vocabularies, rows: list) -> dict[str, np.ndarray]:
     """Rows of _columns() as one array per attribute, in the rows' order."""
     if not rows:
-        columns = [()] * 12
+        columns = [()] * 14
     else:
         columns = list(zip(*rows))
 
@@ -123,7 +133,29 @@ def _arrays(vocab: Vocabularies, rows: list) -> dict[str, np.ndarray]:
         "visa": ints(9, np.uint8),
         "housing": ints(10, bool),
         "occupation": vocab.occupations.positions(columns[11]),
+        "places": _place_bits(vocab.prefectures, columns[6], columns[12], columns[13]),
     }
+
+
+ALL_PLACES = np.uint64(2**64 - 1)
+
+
+def _place_bits(prefectures: Vocabulary, primary, kinds, joined) -> np.ndarray:
+    """One bit per prefecture (its vocabulary position) for each posting: its primary prefecture;
+    each of its workplaces when it names several; every bit for a nationwide or remote posting;
+    none for one that names no place."""
+    positions = prefectures.positions(primary).astype(np.uint64)
+    known = positions < len(prefectures.codes)
+    bits = np.where(known, np.left_shift(np.uint64(1), np.minimum(positions, np.uint64(63))), np.uint64(0))
+    kinds = np.asarray(kinds, dtype=object)
+    if len(kinds):
+        bits[np.isin(kinds, EVERYWHERE_KINDS)] = ALL_PLACES
+        bits[kinds == "unstated"] = 0
+        for row in np.flatnonzero(np.asarray([value is not None for value in joined], dtype=bool)):
+            for position in prefectures.positions(joined[row].split(",")):
+                if position < len(prefectures.codes):
+                    bits[row] |= np.uint64(1) << np.uint64(position)
+    return bits
 
 
 class Snapshot:

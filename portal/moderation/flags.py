@@ -118,6 +118,7 @@ SEVERITY = {
     "unlicensed_oep": HIGH,
     "suspended_organisation": HIGH,
     "implausible_pay": MEDIUM,
+    "pay_not_stated": MEDIUM,
     "informal_contact": MEDIUM,
     "unverified_organisation": MEDIUM,
     "likely_duplicate": LOW,
@@ -158,6 +159,10 @@ FLAG_MESSAGES = {
     "suspended_organisation": N_("The organisation is suspended."),
     "implausible_pay": N_(
         "Pay of %(amount)s yen %(period)s is implausible; check the amount and the pay period."
+    ),
+    "pay_not_stated": N_(
+        "The posting does not state the pay, so it cannot be compared with the minimum wage. Ask the "
+        "employer for the pay in writing before it is published."
     ),
     "informal_contact": N_(
         "The only contact given is %(channels)s. Ask for the organisation's own address, e-mail "
@@ -203,6 +208,8 @@ class PostingFacts:
     oep_licence: str | None = None
     licence_register: frozenset[str] = frozenset()  # OEP licences in the staff-kept register
     is_likely_duplicate: bool = False
+    # Imports: a job ad must state its pay (recruiters' own form asks for it separately).
+    pay_expected: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "worker_costs", tuple(self.worker_costs or ()))
@@ -313,6 +320,8 @@ def hourly_pay(amount: float | None, unit: str | None, hours_per_week: float | N
 
 def _pay_flags(facts: PostingFacts) -> list[Flag]:
     unit = _unit(facts.salary_unit)
+    if facts.pay_expected and (unit is None or (facts.salary_min is None and facts.salary_max is None)):
+        return [_flag("pay_not_stated")]
     if unit is None:
         return []
     low, high = PLAUSIBLE_PAY[unit]
