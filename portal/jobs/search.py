@@ -330,7 +330,7 @@ def postings_in_order(ids: list[int]) -> list[Posting]:
     # read whatever the planner thinks of the status index.
     found = db.session.execute(
         select(Posting, public_condition().label("public")).where(Posting.id.in_(ids))
-        .options(selectinload(Posting.organisation))
+        .options(selectinload(Posting.organisation), selectinload(Posting.places))
     ).all()
     by_id = {posting.id: posting for posting, public in found if public}
     return [by_id[i] for i in ids if i in by_id]
