@@ -55,11 +55,12 @@ _NATIONWIDE_IN_BODY = re.compile(
 # The 勤務地 or "Location:" part of a body, up to the next heading or blank line.
 _LOCATION_HEADING = re.compile(
     r"(?:【\s*)?(?:勤務地|勤務場所|就業場所|勤務先|work(?:ing)?\s+locations?|places?\s+of\s+work|workplaces?|locations?)"
-    r"\s*(?:】|\]|:|：|\n)\s*"
+    r"\s*(?:】|\]|:|：|\n)\s*", re.IGNORECASE
 )
 _NEXT_HEADING = re.compile(
     r"\n\s*\n|【|(?:\n|^)\s*(?:職種|仕事内容|業務内容|給与|給料|賃金|応募資格|資格|勤務時間|休日|休暇|待遇|福利厚生|雇用形態"
-    r"|job\s+title|duties|salary|pay|requirements|qualifications|hours|benefits|holidays|employment)\s*[:：】]"
+    r"|job\s+title|duties|salary|pay|requirements|qualifications|hours|benefits|holidays|employment)\s*[:：】]",
+    re.IGNORECASE,
 )
 # Remote work offered as an option beside a place (リモート可, 在宅勤務制度あり, "remote OK"): a perk.
 _REMOTE_PERK = re.compile(

@@ -30,7 +30,7 @@ from portal.extensions import db
 from portal.feeds import parsers
 from portal.feeds.http import Fetcher, FetchError, next_attempt_at
 from portal.feeds.models import ImportPage, ImportRun, ImportSkip, ImportSource, RunStatus, SourceKind
-from portal.feeds import places
+from portal.feeds import htmlpages, places
 from portal.feeds.normalize import normalise
 from portal.feeds.types import NormalisedPosting, RawItem, Skip
 from portal.jobs.indexing import derived_values
@@ -83,6 +83,11 @@ def add_source(name: str, url: str, kind: str, *, trusted: bool = False, mapping
         problems = parsers.validate_mapping(mapping or {})
         if not mapping or problems:
             raise SourceError(_l("A JSON source needs a valid field mapping: %(problems)s",
+                                 problems="; ".join(problems) or "empty"))
+    if kind == SourceKind.HTML:
+        problems = htmlpages.validate_html_mapping(mapping or {})
+        if not mapping or problems:
+            raise SourceError(_l("A source of job pages needs a valid CSS-selector mapping: %(problems)s",
                                  problems="; ".join(problems) or "empty"))
     if db.session.scalar(select(ImportSource.id).where(ImportSource.name == name)) is not None:
         raise SourceError(_l("A source with this name already exists."))
@@ -309,6 +314,8 @@ def _parse_document(kind: str, content: bytes, source: ImportSource, url: str):
             return parsers.parse_json_api(content, source.mapping or {})
         if kind == SourceKind.CSV:
             return parsers.parse_csv(content)
+        if kind == SourceKind.HTML:
+            return htmlpages.parse_html_page(content, url, source.mapping or {})
         return parsers.parse_jsonld_page(content, url)
     except parsers.ParseError as error:
         raise CollectError(error.reason, error.detail) from error
@@ -336,7 +343,7 @@ def collect(source: ImportSource, fetcher: Fetcher, *, upload: bytes | None = No
         collected.not_modified = True
         return collected
     collected.content_hash = hashlib.sha256(response.content).hexdigest()
-    if collected.content_hash == source.content_hash and source.kind != SourceKind.JSONLD:
+    if collected.content_hash == source.content_hash and source.kind not in (SourceKind.JSONLD, SourceKind.HTML):
         # Byte for byte what was stored last time (a server without ETag): nothing can have changed.
         collected.not_modified = True
         return collected
@@ -348,6 +355,11 @@ def collect(source: ImportSource, fetcher: Fetcher, *, upload: bytes | None = No
     collected.skips.extend(result.skipped)
     if source.kind == SourceKind.FEED and result.links:
         _follow_feed_links(source, fetcher, result, collected, known_pages or {}, keep_lease)
+    if source.kind == SourceKind.HTML and result.links:
+        mapping = source.mapping or {}
+        _fetch_pages(source, fetcher, {link: None for link in result.links}, collected, known_pages or {},
+                     keep_lease=keep_lease,
+                     parse=lambda content, url: htmlpages.parse_html_page(content, url, mapping, job_page=True))
     return collected
 
 
@@ -389,7 +401,7 @@ def _collect_jsonld(source, fetcher, response, collected: Collected, known_pages
 
 def _fetch_pages(source, fetcher, links: dict[str, str | None], collected: Collected,
                  known_pages: dict[str, KnownPage], fallback: dict[str, RawItem] | None = None,
-                 keep_lease: Callable[[], None] = _no_lease) -> None:
+                 keep_lease: Callable[[], None] = _no_lease, parse=parsers.parse_jsonld_page) -> None:
     """Fetch job pages (skipping those unchanged since last time), in parallel within the
     source's politeness limit. `keep_lease` runs in this thread after each page; when it raises,
     the pages not yet fetched are cancelled."""
@@ -416,13 +428,13 @@ def _fetch_pages(source, fetcher, links: dict[str, str | None], collected: Colle
     workers = max(1, min(source.max_concurrency, 32))
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        _take_pages(pool.map(fetch_one, to_fetch), collected, fallback, keep_lease)
+        _take_pages(pool.map(fetch_one, to_fetch), collected, fallback, keep_lease, parse)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # after lease_lost: fetch no more pages
 
 
 def _take_pages(results, collected: Collected, fallback: dict[str, RawItem] | None,
-                keep_lease: Callable[[], None]) -> None:
+                keep_lease: Callable[[], None], parse=parsers.parse_jsonld_page) -> None:
     for (url, lastmod, known), page, error in results:
         keep_lease()
         if error is not None:
@@ -440,7 +452,7 @@ def _take_pages(results, collected: Collected, fallback: dict[str, RawItem] | No
             collected.pages[url] = (lastmod, known.etag, known.last_modified, known.external_ids or [])
             continue
         try:
-            result = parsers.parse_jsonld_page(page.content, page.url)
+            result = parse(page.content, page.url)
         except parsers.ParseError as parse_error:
             collected.skips.append(Skip(parse_error.reason, parse_error.detail[:300], url=url))
             result = None
