@@ -30,7 +30,9 @@ Choices worth knowing (each has a test, most in the fixture table tests/fixtures
   monthly hours (hours a week × 52 ÷ 12, or 173.8 when hours are missing), year ÷ 12 then as a
   month. The lowest pay offered is compared (salary_min, else salary_max). Pay that is implausible
   for its unit (`PLAUSIBLE_PAY`, e.g. 月給1,200円) raises `implausible_pay` instead, since it is
-  most likely the wrong unit and its "hourly" figure would mean nothing.
+  most likely the wrong unit and its "hourly" figure would mean nothing. The caller gives the
+  minimum wage to meet: the highest of the places a posting names, or of all Japan for a nationwide
+  or remote one. An imported ad with no pay at all raises `pay_not_stated` (`pay_expected`).
 * **Worker costs** (the posting's itemised `worker_costs`): a one-off cost above zero is a fee
   (visa, training, airfare, deposit…); a cost paid every month or year (dormitory rent, meals) is a
   living cost and raises nothing, unless its name is a fee, deposit or penalty word (支援手数料).

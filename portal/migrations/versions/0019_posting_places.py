@@ -35,11 +35,9 @@ def upgrade():
         sa.Column("city_ja", sa.String(120), nullable=True),
     )
     op.create_index("ix_posting_places_posting_id", "posting_places", ["posting_id"])
-    op.create_index("ix_posting_places_prefecture_code", "posting_places", ["prefecture_code"])
 
 
 def downgrade():
-    op.drop_index("ix_posting_places_prefecture_code", table_name="posting_places")
     op.drop_index("ix_posting_places_posting_id", table_name="posting_places")
     op.drop_table("posting_places")
     op.drop_column("postings", "location_kind")  # SQLite ≥ 3.35 drops a plain column in place
