@@ -120,3 +120,11 @@ def test_job_pages_list_the_places_and_keep_valid_job_posting_data(imported, cli
     assert data["jobLocation"]["address"]["addressCountry"] == "JP"
     # The pay is held to the highest minimum wage in Japan, as the worker may be anywhere.
     assert "Tokyo" in remote.split("Minimum wage", 1)[1].split("</dd>", 1)[0]
+
+
+def test_the_atom_feed_of_a_prefecture_names_nationwide_jobs_as_such(imported, client):
+    feed = client.get("/en/jobs/feed.atom?prefecture=47").get_data(as_text=True)
+    assert "全国建設サポート株式会社 · Anywhere in Japan" in feed
+    summaries = re.findall(r"<(?:\w+:)?summary>([^<]*)</", feed)
+    assert "Sakura Pay K.K. · Remote, from anywhere in Japan" in summaries
+    assert not any("Tokyo" in summary for summary in summaries)  # the stand-in primary place is never shown
