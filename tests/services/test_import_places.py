@@ -128,3 +128,29 @@ def test_the_atom_feed_of_a_prefecture_names_nationwide_jobs_as_such(imported, c
     summaries = re.findall(r"<(?:\w+:)?summary>([^<]*)</", feed)
     assert "Sakura Pay K.K. · Remote, from anywhere in Japan" in summaries
     assert not any("Tokyo" in summary for summary in summaries)  # the stand-in primary place is never shown
+
+
+def test_a_reimport_that_drops_workplaces_drops_them_from_the_filters(imported, httpserver, app, client):
+    multi = imported["multi"]
+    assert multi.id in _listed(client, "prefecture=27")
+    page = (FIXTURES / "multi_place.html").read_text(encoding="utf-8")
+    start, end = page.index('"jobLocation":['), page.index('"baseSalary"')
+    one_place = ('"jobLocation":{"@type":"Place","address":{"@type":"PostalAddress","addressRegion":"東京都",'
+                 '"addressLocality":"大田区","addressCountry":"JP"}},')
+    page = page[:start] + one_place + page[end:]
+    page = page.replace("大阪府東大阪市、愛知県名古屋市港区の各工場（希望考慮）", "の工場")
+    httpserver.clear()
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    for path, name in PAGES.items():
+        body = page.encode() if path == "/jobs/multi" else (FIXTURES / name).read_bytes()
+        httpserver.expect_request(path).respond_with_data(body, content_type="text/html; charset=utf-8")
+    urls = "".join(f"<url><loc>{httpserver.url_for(path)}</loc></url>" for path in PAGES)
+    httpserver.expect_request("/sitemap.xml").respond_with_data(
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
+        content_type="application/xml")
+    run = run_source(multi.import_source_id, fetcher_from_config(app.config))
+    assert (run.status, run.updated) == ("succeeded", 1)
+    _db.session.expire_all()
+    posting = _db.session.get(Posting, multi.id)
+    assert (posting.location_kind, posting.prefecture_code, posting.places) == ("place", "13", [])
+    assert multi.id not in _listed(client, "prefecture=27") and multi.id in _listed(client, "prefecture=13")
