@@ -15,6 +15,7 @@ KIND_NAMES = {
     "feed": _l("RSS or Atom feed"),
     "json": _l("JSON API with a field mapping"),
     "csv": _l("CSV file uploaded by staff"),
+    "html": _l("Job pages without schema.org data, read with CSS selectors"),
 }
 
 
@@ -31,8 +32,11 @@ class SourceForm(FlaskForm):
                                    validators=[DataRequired(REQUIRED), NumberRange(min=1, max=32)])
     delay_seconds = FloatField(_l("Seconds between requests to the site"), default=1.0,
                                validators=[Optional(), NumberRange(min=0, max=60)])
-    mapping = TextAreaField(_l("Field mapping (JSON, for a JSON API)"), validators=[Optional(), Length(max=10_000)],
-                            description=_l("JSON: each field name with a dotted path into the API's answer."))
+    mapping = TextAreaField(_l("Field mapping (JSON, for a JSON API or job pages read with CSS selectors)"),
+                            validators=[Optional(), Length(max=10_000)],
+                            description=_l("JSON. For a JSON API: each field name with a dotted path into the API's "
+                                           "answer. For job pages: \"items\" (the element of each job) or "
+                                           "\"links\" (the links to job pages), and each field with a CSS selector."))
     submit = SubmitField(_l("Add source"))
 
 

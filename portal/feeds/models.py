@@ -18,6 +18,7 @@ class SourceKind(enum.StrEnum):
     FEED = "feed"  # RSS or Atom; each item's link is followed for JSON-LD
     JSON = "json"  # a JSON API read through a field mapping
     CSV = "csv"  # a file uploaded by staff
+    HTML = "html"  # job pages without JSON-LD, read through a CSS-selector mapping (feeds.htmlpages)
 
 
 class RunStatus(enum.StrEnum):
@@ -37,7 +38,7 @@ class ImportSource(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     trusted: Mapped[bool] = mapped_column(Boolean, default=False)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    mapping: Mapped[dict | None] = mapped_column(JSON)  # for kind=json: field → dotted path
+    mapping: Mapped[dict | None] = mapped_column(JSON)  # json: field → dotted path; html: field → CSS selector
     every_hours: Mapped[float] = mapped_column(Float, default=24)
     # Politeness towards the source's site: parallel requests per host and a pause between them.
     max_concurrency: Mapped[int] = mapped_column(Integer, default=2)

@@ -924,10 +924,7 @@ def _normalise(item: RawItem, default_language: str | None) -> NormalisedPosting
     if city:
         setattr(posting, f"city_{detect_language(city) or fallback}", city)
 
-    address = " ".join(filter(None, [item.address, item.street_address])) or None
-    posting.prefecture_code = prefecture_code(
-        region=item.address_region, address=address, locality=item.address_locality, postal_code=item.postal_code,
-    )
+    _locate(item, posting, "\n".join(filter(None, [title, description_text])))
 
     wage = _structured_wage(item) or parse_wage(item.salary_text) or parse_wage(description_text)
     if wage:
@@ -949,6 +946,33 @@ def _normalise(item: RawItem, default_language: str | None) -> NormalisedPosting
     posting.occupational_category = _one_line(item.occupational_category, _MAX_NAME)
     posting.support_housing = _has_housing(title, description_text, requirements)
     return posting
+
+
+def _locate(item: RawItem, posting: NormalisedPosting, description_text: str) -> None:
+    """Where the job is (feeds.places): one place, several, nationwide, remote or not stated."""
+    from portal.feeds.places import EVERYWHERE_KINDS, Address, locate  # places reads this module's tables
+
+    def address(values: dict) -> Address:
+        return Address(region=values.get("address_region"), locality=values.get("address_locality"),
+                              street=values.get("street_address"), postal_code=values.get("postal_code"),
+                              text=values.get("address"))
+
+    given = [address(vars(item))] + [address(extra) for extra in item.more_locations
+                                     if isinstance(extra, dict) and (not extra.get("address_country")
+                                                                     or _is_japan(str(extra["address_country"])))]
+    found = locate([a for a in given if a.words() or a.postal_code], remote=item.remote,
+                          nationwide=item.nationwide, body=description_text)
+    posting.location_kind = found.kind
+    posting.prefecture_code = found.prefecture_code
+    if len(found.places) > 1 or found.kind in EVERYWHERE_KINDS:
+        posting.places = [(place.prefecture_code, _one_line(place.city, _MAX_CITY)) for place in found.places]
+    if not city_set(posting) and found.places and found.places[0].city:
+        city = _one_line(found.places[0].city, _MAX_CITY)
+        setattr(posting, f"city_{detect_language(city) or 'ja'}", city)
+
+
+def city_set(posting: NormalisedPosting) -> bool:
+    return bool(posting.city_en or posting.city_ja)
 
 
 def normalise(item: RawItem, *, default_language: str | None = None) -> NormalisedPosting | Skip:

@@ -767,6 +767,48 @@ def _pick_location(value: Any) -> tuple[Any, Any]:
     return pairs[0]
 
 
+def _all_locations(value: Any) -> list[tuple[Any, Any]]:
+    """(place, address) for every jobLocation, in order."""
+    pairs = []
+    for place in (value if isinstance(value, list) else [value])[:100]:
+        if isinstance(place, str):
+            pairs.append((place, place))
+        elif isinstance(place, dict):
+            address = _first(place.get("address"))
+            if address is None and any(k in place for k in ("addressRegion", "addressLocality",
+                                                             "addressCountry", "streetAddress")):
+                address = place
+            pairs.append((place, address))
+    return pairs
+
+
+def _location_fields(place: Any, address: Any) -> dict[str, str | None]:
+    """The RawItem location fields of one jobLocation (empty when it says nothing)."""
+    fields: dict[str, str | None] = {}
+    if isinstance(address, dict):
+        fields = {
+            "address_region": _unescape(_first_text(address.get("addressRegion"))),
+            "address_locality": _unescape(_first_text(address.get("addressLocality"))),
+            "street_address": _unescape(_first_text(address.get("streetAddress"))),
+            "postal_code": _unescape(_first_text(address.get("postalCode"))),
+            "address_country": _country_text(address),
+        }
+    elif isinstance(address, str):
+        fields = {"address": _unescape(address)}
+    if isinstance(place, dict) and address is None:
+        fields["address"] = _unescape(_first_text(place.get("name")))
+    return {name: value for name, value in fields.items() if value}
+
+
+def _applicants_in_japan(value: Any) -> bool:
+    """applicantLocationRequirements naming Japan as a whole (a remote job open to anyone in Japan)."""
+    for requirement in (value if isinstance(value, list) else [value])[:20]:
+        name = _text(requirement.get("name")) if isinstance(requirement, dict) else _text(requirement)
+        if name and name.strip().lower() in _JAPAN:
+            return True
+    return False
+
+
 def _salary(value: Any) -> tuple[float | None, float | None, str | None, str | None, str | None]:
     """(min, max, unit, currency, text) from a MonetaryAmount, a number or a string."""
     value = _first(value)
@@ -889,16 +931,14 @@ def _posting_to_item(posting: dict, page_url: str, index: int, count: int) -> Ra
         item.employer = _unescape(_text(organisation))
 
     place, address = _pick_location(posting.get("jobLocation"))
-    if isinstance(address, dict):
-        item.address_region = _unescape(_first_text(address.get("addressRegion")))
-        item.address_locality = _unescape(_first_text(address.get("addressLocality")))
-        item.street_address = _unescape(_first_text(address.get("streetAddress")))
-        item.postal_code = _unescape(_first_text(address.get("postalCode")))
-        item.address_country = _country_text(address)
-    elif isinstance(address, str):
-        item.address = _unescape(address)
-    if isinstance(place, dict) and item.address is None and address is None:
-        item.address = _unescape(_first_text(place.get("name")))
+    primary = _location_fields(place, address)
+    for name, value in primary.items():
+        setattr(item, name, value)
+    item.more_locations = [fields for other in _all_locations(posting.get("jobLocation"))
+                           if other != (place, address) and (fields := _location_fields(*other))]
+    kinds = _text(posting.get("jobLocationType")) or ""
+    item.remote = "telecommute" in kinds.lower()
+    item.nationwide = _applicants_in_japan(posting.get("applicantLocationRequirements"))
 
     lo, hi, unit, currency, text = _salary(posting.get("baseSalary"))
     item.salary_min, item.salary_max, item.salary_unit = lo, hi, unit

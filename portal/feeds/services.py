@@ -30,7 +30,8 @@ from portal.extensions import db
 from portal.feeds import parsers
 from portal.feeds.http import Fetcher, FetchError, next_attempt_at
 from portal.feeds.models import ImportPage, ImportRun, ImportSkip, ImportSource, RunStatus, SourceKind
-from portal.feeds.normalize import normalise, prefecture_code
+from portal.feeds import htmlpages, places
+from portal.feeds.normalize import normalise
 from portal.feeds.types import NormalisedPosting, RawItem, Skip
 from portal.feeds.applicants import infer_applicants_from, infer_dispatch, infer_sub_area
 from portal.jobs.indexing import derived_values
@@ -49,6 +50,8 @@ LEASE = timedelta(minutes=30)  # the default; app config IMPORT_LEASE_MINUTES ov
 RENEW_EVERY = 60.0
 MAX_SKIPS_KEPT = 500
 MAX_SITEMAP_DEPTH = 2
+# The primary place of a posting that names none, when no minimum wages are known (the capital).
+STAND_IN_PREFECTURE = "13"
 TAXONOMY_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -81,6 +84,11 @@ def add_source(name: str, url: str, kind: str, *, trusted: bool = False, mapping
         problems = parsers.validate_mapping(mapping or {})
         if not mapping or problems:
             raise SourceError(_l("A JSON source needs a valid field mapping: %(problems)s",
+                                 problems="; ".join(problems) or "empty"))
+    if kind == SourceKind.HTML:
+        problems = htmlpages.validate_html_mapping(mapping or {})
+        if not mapping or problems:
+            raise SourceError(_l("A source of job pages needs a valid CSS-selector mapping: %(problems)s",
                                  problems="; ".join(problems) or "empty"))
     if db.session.scalar(select(ImportSource.id).where(ImportSource.name == name)) is not None:
         raise SourceError(_l("A source with this name already exists."))
@@ -307,6 +315,8 @@ def _parse_document(kind: str, content: bytes, source: ImportSource, url: str):
             return parsers.parse_json_api(content, source.mapping or {})
         if kind == SourceKind.CSV:
             return parsers.parse_csv(content)
+        if kind == SourceKind.HTML:
+            return htmlpages.parse_html_page(content, url, source.mapping or {})
         return parsers.parse_jsonld_page(content, url)
     except parsers.ParseError as error:
         raise CollectError(error.reason, error.detail) from error
@@ -334,7 +344,7 @@ def collect(source: ImportSource, fetcher: Fetcher, *, upload: bytes | None = No
         collected.not_modified = True
         return collected
     collected.content_hash = hashlib.sha256(response.content).hexdigest()
-    if collected.content_hash == source.content_hash and source.kind != SourceKind.JSONLD:
+    if collected.content_hash == source.content_hash and source.kind not in (SourceKind.JSONLD, SourceKind.HTML):
         # Byte for byte what was stored last time (a server without ETag): nothing can have changed.
         collected.not_modified = True
         return collected
@@ -346,6 +356,11 @@ def collect(source: ImportSource, fetcher: Fetcher, *, upload: bytes | None = No
     collected.skips.extend(result.skipped)
     if source.kind == SourceKind.FEED and result.links:
         _follow_feed_links(source, fetcher, result, collected, known_pages or {}, keep_lease)
+    if source.kind == SourceKind.HTML and result.links:
+        mapping = source.mapping or {}
+        _fetch_pages(source, fetcher, {link: None for link in result.links}, collected, known_pages or {},
+                     keep_lease=keep_lease,
+                     parse=lambda content, url: htmlpages.parse_html_page(content, url, mapping, job_page=True))
     return collected
 
 
@@ -387,7 +402,7 @@ def _collect_jsonld(source, fetcher, response, collected: Collected, known_pages
 
 def _fetch_pages(source, fetcher, links: dict[str, str | None], collected: Collected,
                  known_pages: dict[str, KnownPage], fallback: dict[str, RawItem] | None = None,
-                 keep_lease: Callable[[], None] = _no_lease) -> None:
+                 keep_lease: Callable[[], None] = _no_lease, parse=parsers.parse_jsonld_page) -> None:
     """Fetch job pages (skipping those unchanged since last time), in parallel within the
     source's politeness limit. `keep_lease` runs in this thread after each page; when it raises,
     the pages not yet fetched are cancelled."""
@@ -414,13 +429,13 @@ def _fetch_pages(source, fetcher, links: dict[str, str | None], collected: Colle
     workers = max(1, min(source.max_concurrency, 32))
     pool = ThreadPoolExecutor(max_workers=workers)
     try:
-        _take_pages(pool.map(fetch_one, to_fetch), collected, fallback, keep_lease)
+        _take_pages(pool.map(fetch_one, to_fetch), collected, fallback, keep_lease, parse)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)  # after lease_lost: fetch no more pages
 
 
 def _take_pages(results, collected: Collected, fallback: dict[str, RawItem] | None,
-                keep_lease: Callable[[], None]) -> None:
+                keep_lease: Callable[[], None], parse=parsers.parse_jsonld_page) -> None:
     for (url, lastmod, known), page, error in results:
         keep_lease()
         if error is not None:
@@ -438,7 +453,7 @@ def _take_pages(results, collected: Collected, fallback: dict[str, RawItem] | No
             collected.pages[url] = (lastmod, known.etag, known.last_modified, known.external_ids or [])
             continue
         try:
-            result = parsers.parse_jsonld_page(page.content, page.url)
+            result = parse(page.content, page.url)
         except parsers.ParseError as parse_error:
             collected.skips.append(Skip(parse_error.reason, parse_error.detail[:300], url=url))
             result = None
@@ -500,7 +515,7 @@ def _posting_values(np: NormalisedPosting, source_id: int, cls: Classification |
         "description_en": np.description_en, "description_ja": np.description_ja,
         "requirements_en": np.requirements_en, "requirements_ja": np.requirements_ja,
         "employer_name_en": np.employer_name_en, "employer_name_ja": np.employer_name_ja,
-        "prefecture_code": np.prefecture_code, "city_en": np.city_en, "city_ja": np.city_ja,
+        "prefecture_code": np.prefecture_code, "location_kind": np.location_kind, "city_en": np.city_en, "city_ja": np.city_ja,
         "employment_type": np.employment_type, "salary_min": np.salary_min, "salary_max": np.salary_max,
         "salary_unit": np.salary_unit, "japanese_level": np.japanese_level,
         "visa_ssw1": "ssw1" in np.visas, "visa_ssw2": "ssw2" in np.visas, "visa_esd": "esd" in np.visas,
@@ -534,6 +549,7 @@ class Prepared:
     valid_through: object
     values: dict
     flags: list = field(default_factory=list)  # moderation.flags.Flag: red flags hold publication
+    places: list[dict] = field(default_factory=list)  # posting_places rows, without the posting's id
 
 
 def prepare(item: RawItem, digest: str, *, locked: bool, source_id: int, now: datetime,
@@ -543,13 +559,19 @@ def prepare(item: RawItem, digest: str, *, locked: bool, source_id: int, now: da
     normalised = normalise(item)
     if isinstance(normalised, Skip):
         return normalised
-    if normalised.prefecture_code is None:
-        # Thin items (RSS) often name the place only in their text.
-        normalised.prefecture_code = prefecture_code(address=" ".join(filter(None, [
-            normalised.title_ja, normalised.title_en, item.description])))
-    if normalised.prefecture_code is None:
-        return Skip("no_prefecture", "no prefecture in Japan could be found", normalised.external_id,
+    if normalised.location_kind == places.UNSTATED and not (
+            (normalised.description_en or normalised.description_ja)
+            and (normalised.employer_name_en or normalised.employer_name_ja)):
+        # A title alone with no place is not a job ad a worker could act on; with a text and an
+        # employer it is kept, and its page says the place is not stated.
+        return Skip("no_prefecture", "no place in Japan, and no job text or employer", normalised.external_id,
                     normalised.source_url)
+    wages = minimum_wages or {}
+    place_codes = [code for code, _ in normalised.places]
+    if normalised.prefecture_code is None:
+        # Nothing named: the stand-in primary place is the prefecture whose minimum wage the pay is held to.
+        normalised.prefecture_code = places.minimum_wage_for(normalised.location_kind, place_codes, wages)[1] \
+            or STAND_IN_PREFECTURE
     cls = None if locked else classify(
         taxonomy(), title_en=normalised.title_en, title_ja=normalised.title_ja,
         description_en=normalised.description_en, description_ja=normalised.description_ja,
@@ -557,8 +579,17 @@ def prepare(item: RawItem, digest: str, *, locked: bool, source_id: int, now: da
     values = _posting_values(normalised, source_id, cls, now)
     values["content_hash"] = digest
     values.update(derived_values(values, ref=ref))
-    flags = red_flags(import_facts(values, minimum_wages or {}))
-    return Prepared(normalised.external_id, normalised.valid_through, values, flags)
+    flags = red_flags(import_facts(values, wages, place_codes))
+    return Prepared(normalised.external_id, normalised.valid_through, values, flags,
+                    [{"position": i, "prefecture_code": code, **_city_values(city)}
+                     for i, (code, city) in enumerate(normalised.places)])
+
+
+def _city_values(city: str | None) -> dict:
+    from portal.feeds.normalize import detect_language
+
+    language = detect_language(city) or "ja"
+    return {"city_en": city if language == "en" else None, "city_ja": city if language != "en" else None}
 
 
 # Large imports prepare items in worker processes (forked: they inherit the taxonomy and labels).
@@ -616,6 +647,7 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
     # Red flags: a flagged posting is never published automatically, even from a trusted source.
     flagged_before = _flagged_codes(source.id)
     flags_by_id: dict[str, list] = {}
+    places_by_id: dict[str, list[dict]] = {}
     for result in _prepare_all(jobs, reference(), minimum_wages_on(now.date())):
         if isinstance(result, Skip):
             skips.append(result)
@@ -632,6 +664,7 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
         values = result.values
         values["sector_code"] = values.get("sector_code") or (known.sector_code if known else "other")
         flags_by_id[result.external_id] = result.flags
+        places_by_id[result.external_id] = result.places
         publish = source.trusted and not holds_publication(result.flags)
         if known is None:
             values.update(status=PostingStatus.PUBLISHED if publish else PostingStatus.SUBMITTED,
@@ -661,6 +694,7 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
     updated_ids = {v["external_id"]: posting_id for v, posting_id in zip(updates, updated_posting_ids)}
     linked = _link_duplicates(source, [v["fingerprint"] for v in inserts + updates if v.get("fingerprint")])
     _store_flags(source, flags_by_id, updated_ids, linked, now)
+    _store_places(source, places_by_id, updated_ids)
 
     if collected.complete:
         gone = [row.id for external_id, row in existing.items()
@@ -684,7 +718,7 @@ def _with_defaults(rows: list[dict]) -> list[dict]:
                 "visa_engineer": False, "visa_other": False, "support_housing": False, "support_airfare": False,
                 "support_visa_sponsorship": False, "support_japanese_training": False,
                 "support_support_org": False, "classification_locked": False, "applicants_from": "unknown",
-                "dispatch": False}
+                "dispatch": False, "location_kind": "place"}
     columns = {column.key for column in Posting.__table__.columns} - {"id"}
     return [{**{name: None for name in columns}, **defaults, **row} for row in rows]
 
@@ -756,6 +790,27 @@ def _store_flags(source: ImportSource, flags_by_id: dict[str, list], updated_ids
     rows = [flag_row(posting_id, flags, now) for posting_id, flags in by_posting.items() if flags]
     if rows:
         db.session.execute(PostingFlags.__table__.insert(), rows)
+
+
+def _store_places(source: ImportSource, places_by_id: dict[str, list[dict]], updated_ids: dict[str, int]) -> None:
+    """The workplaces of the postings stored in this run (rows only for those that name several,
+    or for nationwide and remote ones that name some); an updated posting's old rows go first."""
+    from portal.jobs.models import PostingPlace
+
+    table = PostingPlace.__table__
+    stale = list(updated_ids.values())
+    for start in range(0, len(stale), 500):
+        db.session.execute(table.delete().where(table.c.posting_id.in_(stale[start:start + 500])))
+    wanted = [external_id for external_id, rows in places_by_id.items() if rows and external_id not in updated_ids]
+    ids = dict(updated_ids)
+    for start in range(0, len(wanted), 500):
+        ids.update((external_id, posting_id) for posting_id, external_id in db.session.execute(
+            select(Posting.id, Posting.external_id).where(Posting.import_source_id == source.id,
+                                                          Posting.external_id.in_(wanted[start:start + 500]))))
+    rows = [{"posting_id": ids[external_id], **row} for external_id, place_rows in places_by_id.items()
+            if external_id in ids for row in place_rows]
+    if rows:
+        db.session.execute(table.insert(), rows)
 
 
 def _remember_pages(source: ImportSource, collected: Collected) -> None:

@@ -27,6 +27,11 @@ class RawItem:
     postal_code: str | None = None
     address_country: str | None = None
     address: str | None = None
+    # Further workplaces after the first (several jobLocation entries), each with the keys above:
+    # address_region, address_locality, street_address, postal_code, address_country, address.
+    more_locations: list[dict] = field(default_factory=list)
+    remote: bool = False  # the source says the job is done from home (jobLocationType TELECOMMUTE)
+    nationwide: bool = False  # the source says applicants anywhere in Japan (applicantLocationRequirements)
     # Pay: structured (schema.org MonetaryAmount) and/or free text (月給18万円〜25万円).
     salary_min: float | None = None
     salary_max: float | None = None
@@ -82,7 +87,11 @@ class NormalisedPosting:
     requirements_ja: str | None = None
     employer_name_en: str | None = None
     employer_name_ja: str | None = None
-    prefecture_code: str | None = None
+    prefecture_code: str | None = None  # the primary place: the first named (None: nationwide, remote…)
+    location_kind: str = "place"  # place, places, nationwide, remote, unstated (feeds.places)
+    # Every workplace when there are several, or the ones a nationwide/remote job names:
+    # (prefecture code, city as written).
+    places: list[tuple[str, str | None]] = field(default_factory=list)
     city_en: str | None = None
     city_ja: str | None = None
     employment_type: str = "OTHER"

@@ -125,7 +125,12 @@ class Posting(db.Model):
     sector_code: Mapped[str] = mapped_column(ForeignKey("sectors.code"))
     sub_area: Mapped[str | None] = mapped_column(String(40))
     occupation_code: Mapped[str | None] = mapped_column(String(4))  # ISCO-08 unit group
+    # The primary place: the first named. A posting that names none (location_kind nationwide, remote
+    # or unstated) keeps a stand-in here for code that needs one prefecture: lists, filters and the
+    # minimum wage read location_kind first.
     prefecture_code: Mapped[str] = mapped_column(ForeignKey("prefectures.code"))
+    # place (one prefecture), places (several, in posting_places), nationwide, remote, unstated.
+    location_kind: Mapped[str] = mapped_column(String(12), default="place", server_default="place")
     city_en: Mapped[str | None] = mapped_column(String(120))
     city_ja: Mapped[str | None] = mapped_column(String(120))
 
@@ -186,6 +191,15 @@ class Posting(db.Model):
     organisation: Mapped[Organisation | None] = relationship()
     sector: Mapped[Sector] = relationship()
     prefecture: Mapped[Prefecture] = relationship()
+    places: Mapped[list[PostingPlace]] = relationship(order_by="PostingPlace.position", cascade="all, delete-orphan",
+                                                      passive_deletes=True)
+
+    @property
+    def prefecture_codes(self) -> list[str]:
+        """Every prefecture the posting names (the primary one when it names one place)."""
+        if self.places:
+            return [place.prefecture_code for place in self.places]
+        return [self.prefecture_code] if self.location_kind == "place" else []
 
     @property
     def visas(self) -> list[str]:
@@ -225,6 +239,19 @@ class Posting(db.Model):
 
     def refresh_monthly_estimate(self) -> None:
         self.monthly_jpy = monthly_estimate(self.salary_min, self.salary_unit, self.hours_per_week)
+
+
+class PostingPlace(db.Model):
+    """One workplace of a posting that names several (or of a nationwide/remote one that names some)."""
+
+    __tablename__ = "posting_places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    prefecture_code: Mapped[str] = mapped_column(ForeignKey("prefectures.code"))
+    city_en: Mapped[str | None] = mapped_column(String(120))
+    city_ja: Mapped[str | None] = mapped_column(String(120))
 
 
 class SavedJob(db.Model):

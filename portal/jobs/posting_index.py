@@ -68,6 +68,13 @@ def _columns():
     def flag(condition):
         return case((condition, 1), else_=0)
 
+    # Several workplaces: their prefecture codes joined in one string, read only for such postings.
+    from portal.jobs.models import PostingPlace
+
+    joined = (func.group_concat(PostingPlace.prefecture_code) if db.engine.dialect.name == "sqlite"
+              else func.string_agg(PostingPlace.prefecture_code, ","))
+    place_codes = (select(joined).where(PostingPlace.posting_id == Posting.id).correlate(Posting)
+                   .scalar_subquery())
     visa_bits = sum(flag(getattr(Posting, f"visa_{code}").is_(True)) * (1 << offset)
                     for offset, code in enumerate(VISA_CODES))
     return (
@@ -79,6 +86,7 @@ def _columns():
         # what else a verdict depends on (matching.engine._key): read as one combination
         Posting.sub_area, Posting.applicants_from, flag(Posting.dispatch.is_(True)),
         case(((Posting.salary_min.is_(None) & Posting.salary_max.is_(None)), None), else_=Posting.salary_unit),
+        Posting.location_kind, case((Posting.location_kind == "places", place_codes), else_=None),
     )
 
 
@@ -121,13 +129,15 @@ class Vocabularies:
 
 
 COLUMNS = ("ids", "listed", "valid_through", "published", "monthly", "sector", "prefecture", "level",
-           "employment", "visa", "housing", "occupation", "verdict_key")
+           "employment", "visa", "housing", "occupation", "verdict_key", "places")
+# Location kinds that may put the worker in any prefecture: they are under every prefecture filter.
+EVERYWHERE_KINDS = ("nationwide", "remote")
 
 
 def _arrays(vocab: Vocabularies, rows: list) -> dict[str, np.ndarray]:
     """Rows of _columns() as one array per attribute, in the rows' order."""
     if not rows:
-        columns = [()] * 16
+        columns = [()] * 18
     else:
         columns = list(zip(*rows))
 
@@ -151,7 +161,29 @@ def _arrays(vocab: Vocabularies, rows: list) -> dict[str, np.ndarray]:
             [(sub_area or None, applicants or "unknown", employment, bool(dispatch), unit)
              for sub_area, applicants, employment, dispatch, unit
              in zip(columns[12], columns[13], columns[8], columns[14], columns[15])]),
+        "places": _place_bits(vocab.prefectures, columns[6], columns[16], columns[17]),
     }
+
+
+ALL_PLACES = np.uint64(2**64 - 1)
+
+
+def _place_bits(prefectures: Vocabulary, primary, kinds, joined) -> np.ndarray:
+    """One bit per prefecture (its vocabulary position) for each posting: its primary prefecture;
+    each of its workplaces when it names several; every bit for a nationwide or remote posting;
+    none for one that names no place."""
+    positions = prefectures.positions(primary).astype(np.uint64)
+    known = positions < len(prefectures.codes)
+    bits = np.where(known, np.left_shift(np.uint64(1), np.minimum(positions, np.uint64(63))), np.uint64(0))
+    kinds = np.asarray(kinds, dtype=object)
+    if len(kinds):
+        bits[np.isin(kinds, EVERYWHERE_KINDS)] = ALL_PLACES
+        bits[kinds == "unstated"] = 0
+        for row in np.flatnonzero(np.asarray([value is not None for value in joined], dtype=bool)):
+            for position in prefectures.positions(joined[row].split(",")):
+                if position < len(prefectures.codes):
+                    bits[row] |= np.uint64(1) << np.uint64(position)
+    return bits
 
 
 class Snapshot:

@@ -245,11 +245,12 @@ def _filter_masks(snapshot: posting_index.Snapshot, params: SearchParams) -> dic
     masks: dict[str, np.ndarray] = {}
     if params.sector:
         masks["sector"] = snapshot.sector == vocab.sectors.position(params.sector)
+    # A posting is under each prefecture it names; a nationwide or remote one under every one.
     if params.prefecture:
-        masks["location"] = snapshot.prefecture == vocab.prefectures.position(params.prefecture)
+        masks["location"] = (snapshot.places & _bits([vocab.prefectures.position(params.prefecture)])) != 0
     elif params.region:
         codes = [vocab.prefectures.position(code) for code, p in ref.prefectures.items() if p.region == params.region]
-        masks["location"] = np.isin(snapshot.prefecture, codes)
+        masks["location"] = (snapshot.places & _bits(codes)) != 0
     if params.japanese:
         rank = LEVEL_RANK[params.japanese]
         levels = [vocab.levels.position(level) for level, r in LEVEL_RANK.items() if r <= rank]
@@ -261,6 +262,39 @@ def _filter_masks(snapshot: posting_index.Snapshot, params: SearchParams) -> dic
     if params.housing:
         masks["housing"] = snapshot.housing
     return masks
+
+
+def _bits(positions) -> np.uint64:
+    return np.uint64(sum(1 << int(position) for position in positions if position < 64))
+
+
+def _place_counts(snapshot: posting_index.Snapshot, mask: np.ndarray) -> tuple[dict[str, int], dict[str, int]]:
+    """Postings per prefecture and per region, each posting counted once under every place it is in:
+    most name one prefecture (counted by position); the few others bit by bit."""
+    vocab = snapshot.vocab.prefectures
+    places = snapshot.places[mask]
+    single = (places & (places - np.uint64(1))) == 0  # at most one bit set
+    counted = np.bincount(snapshot.prefecture[mask][single & (places != 0)], minlength=len(vocab.codes) + 1)
+    wide = places[~single]
+    by_prefecture = {}
+    for position, code in enumerate(vocab.codes):
+        count = int(counted[position])
+        if len(wide):
+            count += int(np.count_nonzero(wide & np.uint64(1 << position)))
+        if count:
+            by_prefecture[code] = count
+    by_region: dict[str, int] = {}
+    prefectures = reference().prefectures
+    regions: dict[str, list[int]] = {}
+    for position, code in enumerate(vocab.codes):
+        regions.setdefault(prefectures[code].region, []).append(position)
+    for region, positions in regions.items():
+        count = sum(int(counted[p]) for p in positions)
+        if len(wide):
+            count += int(np.count_nonzero(wide & _bits(positions)))
+        if count:
+            by_region[region] = count
+    return by_prefecture, by_region
 
 
 def _all(base: np.ndarray, masks) -> np.ndarray:
@@ -296,7 +330,7 @@ def postings_in_order(ids: list[int]) -> list[Posting]:
     # read whatever the planner thinks of the status index.
     found = db.session.execute(
         select(Posting, public_condition().label("public")).where(Posting.id.in_(ids))
-        .options(selectinload(Posting.organisation))
+        .options(selectinload(Posting.organisation), selectinload(Posting.places))
     ).all()
     by_id = {posting.id: posting for posting, public in found if public}
     return [by_id[i] for i in ids if i in by_id]
@@ -320,11 +354,7 @@ def _facets(snapshot: posting_index.Snapshot, base: np.ndarray, masks: dict[str,
 
     facets = Facets()
     facets.sector = vocab.sectors.counts(snapshot.sector[without("sector")])
-    facets.prefecture = vocab.prefectures.counts(snapshot.prefecture[without("location")])
-    prefectures = reference().prefectures
-    for code, count in facets.prefecture.items():
-        region = prefectures[code].region
-        facets.region[region] = facets.region.get(region, 0) + count
+    facets.prefecture, facets.region = _place_counts(snapshot, without("location"))
     by_level = vocab.levels.counts(snapshot.level[without("japanese")])
     for level, rank in LEVEL_RANK.items():
         facets.japanese[level] = sum(count for lvl, count in by_level.items() if LEVEL_RANK.get(lvl, 9) <= rank)

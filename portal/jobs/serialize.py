@@ -31,6 +31,7 @@ def posting_json(posting: Posting, lang: str) -> dict:
         "sector": posting.sector_code,
         "occupation": posting.occupation_code or None,
         "prefecture": posting.prefecture_code,
+        "location": {"kind": posting.location_kind or "place", "prefectures": posting.prefecture_codes},
         "employer": posting.employer(lang),
         "salary": _salary(posting),
         "monthly_jpy": posting.monthly_jpy,

@@ -94,12 +94,24 @@ def hourly_equivalent(amount: int | None, unit: str | None, hours_per_week: floa
     return monthly / monthly_hours if monthly is not None else None
 
 
+def wage_prefecture(posting: Posting, day: date) -> str:
+    """The prefecture whose minimum wage the pay must meet: the posting's one place, else the place
+    with the highest minimum wage among those it names, or in all Japan when it may be anywhere."""
+    if (posting.location_kind or "place") == "place":
+        return posting.prefecture_code
+    from portal.feeds.places import minimum_wage_for
+    from portal.moderation.services import minimum_wages_on
+
+    return minimum_wage_for(posting.location_kind, posting.prefecture_codes, minimum_wages_on(day))[1] \
+        or posting.prefecture_code
+
+
 def pay_facts(posting: Posting, day: date | None = None) -> PayFacts:
     day = day or today()
     monthly_min = monthly_estimate(posting.salary_min, posting.salary_unit, posting.hours_per_week)
     monthly_max = monthly_estimate(posting.salary_max, posting.salary_unit, posting.hours_per_week)
     hourly = hourly_equivalent(posting.salary_min, posting.salary_unit, posting.hours_per_week)
-    wage = minimum_wage_on(posting.prefecture_code, day)
+    wage = minimum_wage_on(wage_prefecture(posting, day), day)
     rate = current_rate("PKR")
 
     def pkr(value: int | None) -> int | None:

@@ -18,8 +18,30 @@ def description_html(text: str | None) -> str:
     return "".join("<p>" + escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
 
 
+def _place(region: str | None, locality: str | None) -> dict:
+    address = {"@type": "PostalAddress", "addressCountry": "JP"}
+    if region:
+        address["addressRegion"] = region
+    if locality:
+        address["addressLocality"] = locality
+    return {"@type": "Place", "address": address}
+
+
+def job_location(kind: str, places: list[tuple[str, str | None]]) -> dict:
+    """jobLocation (one Place, or a list for several workplaces) and, for remote work,
+    jobLocationType TELECOMMUTE with Japan as the applicants' required location. `places`:
+    (prefecture name, city) of every place named. A job that may be anywhere names Japan."""
+    located = [_place(region, city) for region, city in places] or [_place(None, None)]
+    data: dict = {"jobLocation": located[0] if len(located) == 1 else located}
+    if kind == "remote":
+        data["jobLocationType"] = "TELECOMMUTE"
+        data["applicantLocationRequirements"] = {"@type": "Country", "name": "Japan"}
+    return data
+
+
 def job_posting(posting: Posting, *, lang: str, url: str, region: str, locality: str | None,
-                employer: str, apply_on_site: bool) -> dict:
+                employer: str, apply_on_site: bool, places: list[tuple[str, str | None]] | None = None) -> dict:
+    """The JSON-LD; `places` replaces region/locality for a posting that names several places or none."""
     title, _ = posting.text("title", lang)
     description, _ = posting.text("description", lang)
     requirements, _ = posting.text("requirements", lang)
@@ -30,11 +52,7 @@ def job_posting(posting: Posting, *, lang: str, url: str, region: str, locality:
         "description": description_html(description) + description_html(requirements),
         "datePosted": (posting.published_at or posting.created_at).date().isoformat(),
         "hiringOrganization": {"@type": "Organization", "name": employer},
-        "jobLocation": {
-            "@type": "Place",
-            "address": {"@type": "PostalAddress", "addressCountry": "JP", "addressRegion": region,
-                        **({"addressLocality": locality} if locality else {})},
-        },
+        **job_location(posting.location_kind or "place", [(region, locality)] if places is None else places),
         "employmentType": posting.employment_type,
         "identifier": {"@type": "PropertyValue", "name": "Kakehashi", "value": str(posting.id)},
         "url": url,

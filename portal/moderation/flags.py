@@ -30,7 +30,9 @@ Choices worth knowing (each has a test, most in the fixture table tests/fixtures
   monthly hours (hours a week × 52 ÷ 12, or 173.8 when hours are missing), year ÷ 12 then as a
   month. The lowest pay offered is compared (salary_min, else salary_max). Pay that is implausible
   for its unit (`PLAUSIBLE_PAY`, e.g. 月給1,200円) raises `implausible_pay` instead, since it is
-  most likely the wrong unit and its "hourly" figure would mean nothing.
+  most likely the wrong unit and its "hourly" figure would mean nothing. The caller gives the
+  minimum wage to meet: the highest of the places a posting names, or of all Japan for a nationwide
+  or remote one. An imported ad with no pay at all raises `pay_not_stated` (`pay_expected`).
 * **Worker costs** (the posting's itemised `worker_costs`): a one-off cost above zero is a fee
   (visa, training, airfare, deposit…); a cost paid every month or year (dormitory rent, meals) is a
   living cost and raises nothing, unless its name is a fee, deposit or penalty word (支援手数料).
@@ -119,6 +121,7 @@ SEVERITY = {
     "suspended_organisation": HIGH,
     "breaks_ssw_rules": HIGH,
     "implausible_pay": MEDIUM,
+    "pay_not_stated": MEDIUM,
     "informal_contact": MEDIUM,
     "unverified_organisation": MEDIUM,
     "likely_duplicate": LOW,
@@ -164,6 +167,10 @@ FLAG_MESSAGES = {
     ),
     "implausible_pay": N_(
         "Pay of %(amount)s yen %(period)s is implausible; check the amount and the pay period."
+    ),
+    "pay_not_stated": N_(
+        "The posting does not state the pay, so it cannot be compared with the minimum wage. Ask the "
+        "employer for the pay in writing before it is published."
     ),
     "informal_contact": N_(
         "The only contact given is %(channels)s. Ask for the organisation's own address, e-mail "
@@ -212,6 +219,8 @@ class PostingFacts:
     # The rules of the SSW visa the posting breaks while naming that visa (the caller asks
     # matching.engine.ssw_rule_breaks, the rule every verdict uses): part_time, day_labour, …
     ssw_rules_broken: tuple[str, ...] = ()
+    # Imports: a job ad must state its pay (recruiters' own form asks for it separately).
+    pay_expected: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "worker_costs", tuple(self.worker_costs or ()))
@@ -325,6 +334,8 @@ def hourly_pay(amount: float | None, unit: str | None, hours_per_week: float | N
 
 def _pay_flags(facts: PostingFacts) -> list[Flag]:
     unit = _unit(facts.salary_unit)
+    if facts.pay_expected and (unit is None or (facts.salary_min is None and facts.salary_max is None)):
+        return [_flag("pay_not_stated")]
     if unit is None:
         return []
     low, high = PLAUSIBLE_PAY[unit]

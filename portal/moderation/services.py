@@ -482,7 +482,11 @@ def facts_for(posting: Posting, *, minimum_wages: dict[str, int] | None = None,
         contact_text=_contact_text(organisation), apply_url=posting.apply_url,
         contact_email=organisation.contact_email if organisation else None,
         salary_min=posting.salary_min, salary_max=posting.salary_max, salary_unit=posting.salary_unit,
-        hours_per_week=posting.hours_per_week, minimum_hourly_wage=wages.get(posting.prefecture_code),
+        hours_per_week=posting.hours_per_week,
+        minimum_hourly_wage=place_minimum_wage(posting.location_kind or "place",
+                                               [p.prefecture_code for p in posting.places] or [posting.prefecture_code],
+                                               wages),
+        pay_expected=posting.source == "import",
         worker_costs=posting.worker_costs or (),
         organisation_status=organisation.status if organisation else None,
         organisation_kind=organisation.kind if organisation else None,
@@ -494,20 +498,32 @@ def facts_for(posting: Posting, *, minimum_wages: dict[str, int] | None = None,
     )
 
 
-def import_facts(values: dict, minimum_wages: dict[str, int]) -> flag_core.PostingFacts:
+def import_facts(values: dict, minimum_wages: dict[str, int],
+                 place_codes: list[str] | None = None) -> flag_core.PostingFacts:
     """The facts of an imported posting from its column values (pure: runs in import workers).
-    Imported postings have no organisation; duplicates are found after they are stored."""
+    Imported postings have no organisation; duplicates are found after they are stored.
+    `place_codes`: every prefecture it names, when it names several (or is nationwide/remote)."""
     return flag_core.PostingFacts(
+        pay_expected=True,
         title_en=values.get("title_en"), title_ja=values.get("title_ja"),
         description_en=values.get("description_en"), description_ja=values.get("description_ja"),
         requirements_en=values.get("requirements_en"), requirements_ja=values.get("requirements_ja"),
         apply_url=values.get("apply_url"), salary_min=values.get("salary_min"),
         salary_max=values.get("salary_max"), salary_unit=values.get("salary_unit"),
         hours_per_week=values.get("hours_per_week"),
-        minimum_hourly_wage=minimum_wages.get(values.get("prefecture_code")),
+        minimum_hourly_wage=place_minimum_wage(values.get("location_kind") or "place",
+                                               place_codes or [values.get("prefecture_code")], minimum_wages),
         worker_costs=values.get("worker_costs") or (),
         ssw_rules_broken=ssw_rules_broken(values),
     )
+
+
+def place_minimum_wage(kind: str, prefecture_codes: list[str], wages: dict[str, int]) -> int | None:
+    """The minimum wage a posting's pay must meet: the highest of the places it names, or of all
+    Japan when it may be anywhere (feeds.places.minimum_wage_for)."""
+    from portal.feeds.places import minimum_wage_for
+
+    return minimum_wage_for(kind, [code for code in prefecture_codes if code], wages)[0]
 
 
 def flag_row(posting_id: int, flags: list[flag_core.Flag], now=None) -> dict:

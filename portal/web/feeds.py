@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.i18n import current_language
 from portal.jobs.models import Posting
 from portal.jobs.search import SearchParamError, parse_params, public_condition, search
+from portal.web.public import place_summary
 from portal.jobs.structured import description_html
 from portal.taxonomy.lookup import reference
 from portal.timeutil import as_utc, utcnow
@@ -80,7 +81,7 @@ def jobs_atom():
             ET.SubElement(entry, f"{{{ATOM}}}published").text = _stamp(posting.published_at)
         ET.SubElement(entry, f"{{{ATOM}}}category", term=posting.sector_code,
                       label=ref.sectors[posting.sector_code].name(lang))
-        summary = " · ".join(filter(None, [posting.employer(lang), ref.prefectures[posting.prefecture_code].name(lang)]))
+        summary = " · ".join(filter(None, [posting.employer(lang), place_summary(posting)]))
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
         description, description_lang = posting.text("description", lang)
         ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html", "xml:lang": description_lang or lang}).text = (

@@ -32,7 +32,7 @@ SCHEMAS: dict[str, dict] = {
     "Posting": {
         "type": "object",
         "additionalProperties": False,
-        "required": ["id", "url", "title", "sector", "occupation", "prefecture", "employer", "salary",
+        "required": ["id", "url", "title", "sector", "occupation", "prefecture", "location", "employer", "salary",
                      "monthly_jpy", "japanese_level", "visa", "employment_type", "sub_area", "dispatch",
                      "applicants_from", "applicants_from_text", "date_posted", "valid_through", "summary"],
         "properties": {
@@ -49,7 +49,10 @@ SCHEMAS: dict[str, dict] = {
             "occupation": {"type": ["string", "null"],
                            "description": "ISCO-08 unit group (see /taxonomy/occupations)."},
             "prefecture": {"type": "string", "pattern": "^[0-9]{2}$",
-                           "description": "JIS X 0401 prefecture code (see /taxonomy/prefectures)."},
+                           "description": "JIS X 0401 prefecture code (see /taxonomy/prefectures) of the first "
+                                          "place named; for a nationwide, remote or unstated place read "
+                                          "`location` first."},
+            "location": {"$ref": REF + "Location"},
             "employer": {"type": "string", "description": "Employer name, in the language asked for if known."},
             "salary": {"oneOf": [{"type": "null"}, {"$ref": REF + "Salary"}]},
             "monthly_jpy": {"type": ["integer", "null"], "description": "Minimum pay as an estimate per month."},
@@ -87,6 +90,19 @@ SCHEMAS: dict[str, dict] = {
                                                       "hours, days_off, housing, japanese, tests."},
             "label": {"type": "string"},
             "value": {"type": "string"},
+        },
+    },
+    "Location": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kind", "prefectures"],
+        "description": "Where the work is, as the posting states it.",
+        "properties": {
+            "kind": {"type": "string", "enum": ["place", "places", "nationwide", "remote", "unstated"],
+                     "description": "One prefecture, several workplaces, anywhere in Japan, remote, or not "
+                                    "stated. Nationwide and remote postings are found under every prefecture."},
+            "prefectures": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{2}$"},
+                            "description": "Every prefecture named, in the posting's order (empty when none)."},
         },
     },
     "Salary": {
@@ -274,7 +290,8 @@ def _search_parameters() -> list[dict]:
         _query("sector", {"type": "string"}, "A sector code from /taxonomy/sectors."),
         _query("region", {"type": "string"}, "A region code (the `region` of /taxonomy/prefectures)."),
         _query("prefecture", {"type": "string", "pattern": "^[0-9]{2}$"},
-               "A prefecture code from /taxonomy/prefectures; takes precedence over `region`."),
+               "A prefecture code from /taxonomy/prefectures; takes precedence over `region`. Postings "
+               "with several workplaces are found under each; nationwide and remote ones under every one."),
         _query("japanese", {"type": "string", "enum": list(LEVEL_RANK)},
                "The seeker's Japanese level: postings that need this level or less."),
         _query("visa", {"type": "string", "enum": list(VISA_CODES)}, "Postings open to this visa."),

@@ -59,6 +59,14 @@ def job(posting_id: int):
     return render_job(posting_id)
 
 
+def _place_names(posting: Posting, ref, lang: str) -> list[tuple[str, str | None]] | None:
+    """(prefecture name, city) of every place a posting names, when it is not simply one place."""
+    if (posting.location_kind or "place") == "place":
+        return None
+    return [(ref.prefectures[place.prefecture_code].name(lang), place.city_ja if lang == "ja" and place.city_ja
+             else place.city_en or place.city_ja) for place in posting.places]
+
+
 def render_job(posting_id: int, *, apply_form=None, status: int = 200, count_view: bool = True):
     """The job page; seeker.apply draws it again with the form as typed when an application fails."""
     posting = services.get_viewable_posting(posting_id)
@@ -76,7 +84,7 @@ def render_job(posting_id: int, *, apply_form=None, status: int = 200, count_vie
         structured = Markup(script_json(job_posting(
             posting, lang=lang, url=url_for("public.job", posting_id=posting.id, _external=True),
             region=prefecture.name(lang), locality=city, employer=posting.employer(lang),
-            apply_on_site=not posting.apply_url)))
+            apply_on_site=not posting.apply_url, places=_place_names(posting, ref, lang))))
     match_result = application_box = None
     if current_user.is_authenticated and current_user.role == "seeker":
         from portal.accounts.profiles import get_profile
@@ -156,6 +164,37 @@ def unsubscribe(token: str):
             abort(404)
         done = True
     return render_template("public/unsubscribe.html", form=form, done=done)
+
+
+# ---- where a job is, in a few words (lists and the job page) -----------------------------------
+
+PLACES_SHOWN = 3
+
+
+def place_summary(posting: Posting) -> str:
+    """One prefecture's name; several, as a list (the first few and how many more); or that the job
+    is anywhere in Japan, remote, or names no place."""
+    from babel.lists import format_list
+    from flask_babel import get_locale, gettext as _, ngettext
+
+    kind = posting.location_kind or "place"
+    if kind == "nationwide":
+        return _("Anywhere in Japan")
+    if kind == "remote":
+        return _("Remote, from anywhere in Japan")
+    if kind == "unstated":
+        return _("Place not stated")
+    lang = current_language()
+    names = [reference().prefectures[code].name(lang) for code in posting.prefecture_codes]
+    if len(names) > PLACES_SHOWN:
+        more = len(names) - PLACES_SHOWN
+        names = [*names[:PLACES_SHOWN], ngettext("%(num)d more place", "%(num)d more places", more)]
+    return format_list(names, locale=get_locale())
+
+
+@bp.app_context_processor  # job cards appear in the seeker's pages too
+def _place_summary():
+    return {"place_summary": place_summary}
 
 
 # ---- "Report this job" (moderation, issue 7) ----------------------------------------------------

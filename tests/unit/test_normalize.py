@@ -703,7 +703,7 @@ def test_normalize_imports_no_framework():
     imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
     assert not imported & {"flask", "sqlalchemy", "requests", "flask_sqlalchemy"}
-    assert {name for name in imported if name.startswith("portal")} == {"portal.feeds.types"}
+    assert {name for name in imported if name.startswith("portal")} == {"portal.feeds.types", "portal.feeds.places"}
 
 
 def test_vocabulary_matches_the_models():

@@ -180,6 +180,7 @@ def test_job_detail(client, spec, world):
         "sector": "nursing_care",
         "occupation": "5322",
         "prefecture": "27",
+        "location": {"kind": "place", "prefectures": ["27"]},
         "employer": "Test Employer Co., Ltd.",
         "salary": {"min": 230_000, "max": 260_000, "unit": "MONTH", "currency": "JPY"},
         "monthly_jpy": 230_000,

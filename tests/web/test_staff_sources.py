@@ -79,3 +79,16 @@ def test_staff_correct_a_classification(client, login_as):
     _db.session.expire_all()
     saved = _db.session.get(Posting, posting.id)
     assert (saved.sector_code, saved.classification_locked) == ("construction", True)
+
+
+def test_add_a_source_of_job_pages_with_a_css_mapping(client, login_as):
+    login_as("staff")
+    form = {"csrf_token": _token(client), "name": "careers", "url": "https://careers.example.co.jp/jobs",
+            "kind": "html", "every_hours": "24", "max_concurrency": "1", "delay_seconds": "2"}
+    bad = client.post("/en/staff/sources", data={**form, "mapping": '{"links": "a.job"}'})
+    assert bad.status_code == 400 and "no selector for &#39;title&#39;" in bad.get_data(as_text=True)
+    assert _db.session.scalar(select(ImportSource)) is None
+    response = client.post("/en/staff/sources", data={**form, "mapping": '{"links": "a.job", "title": "h1"}'})
+    assert response.status_code == 302
+    source = _db.session.scalar(select(ImportSource))
+    assert (source.kind, source.mapping) == ("html", {"links": "a.job", "title": "h1"})

@@ -12,7 +12,8 @@ from portal import translations
 ALLOWED_LATIN = {"JLPT", "JFT", "Basic", "JFT-Basic", "Atom", "N1", "N2", "N3", "N4", "N5", "OEP", "CV", "PDF", "DOCX", "SSW", "English",
                  "ISCO", "NAVTTC", "CNIC", "FIA", "ILO", "BE", "OE", "CoE", "PKR", "JPY", "Rs", "IT", "name", "example", "com",
                  "API", "CSV", "Indeed", "JSON", "JSON-LD", "JobPosting", "RSS", "URL", "XML", "schema", "org", "UTF",
-                 "Shift", "JIS", "http", "https", "CAD", "CNC", "DAE", "HTV", "LTV", "MB", "NVQF", "Word"}
+                 "Shift", "JIS", "http", "https", "CAD", "CNC", "DAE", "HTV", "LTV", "MB", "NVQF", "Word",
+                 "CSS", "items", "links"}  # CSS selectors, and the keys staff type in an import mapping
 
 
 class VisibleText(HTMLParser):
