@@ -82,6 +82,7 @@ OTHER = "other"
 FIELD_WEIGHTS = {"title": 3.0, "category": 2.0, "description": 1.0}
 MIN_SCORE = 1.0  # one plain description term
 MIN_CONFIDENCE = 0.2
+CLOSE_CALL_RATIO = 0.75  # second-best sector score / best score from which staff are asked to choose
 CODE_CONFIDENCE = {"isco": 0.95, "onet": 0.90}
 CONTEXT_PENALTY = 0.10  # a code whose sector the text moved is a little less certain
 # Sector evidence of a term that is not a concept term: a sector's own name counts fully, a task
@@ -226,6 +227,7 @@ class Taxonomy:
     occupation_sector: dict[str, str] = field(default_factory=dict)  # isco → sector a code maps to
     occupation_sectors: dict[str, frozenset[str]] = field(default_factory=dict)  # isco → every sector it is found in
     term_weights: dict[str, float] = field(default_factory=dict)  # normalised term → damping factor
+    concept_vote: dict[str, float] = field(default_factory=dict)  # concept → weight of its occupation vote
     trades: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     sub_areas: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # sector → [(code, en, ja)]
     terms: tuple[_Term, ...] = field(default=(), repr=False, compare=False)
@@ -247,6 +249,19 @@ class Classification:
     evidence: tuple[str, ...]
     source: str  # "code" | "text" | "none"
     scores: tuple[tuple[str, float], ...] = ()  # best sectors by text score, for staff and the bench
+
+    @property
+    def runner_up(self) -> str | None:
+        """The second-best sector when it is close to the chosen one (a close call for staff), else None.
+
+        Close: the second text score is at least `CLOSE_CALL_RATIO` of the best. Codes are not close
+        calls; neither is a posting with no evidence."""
+        if self.source == "code" or len(self.scores) < 2:
+            return None
+        (best_sector, best), (second_sector, second) = self.scores[0], self.scores[1]
+        if best <= 0 or second < CLOSE_CALL_RATIO * best:
+            return None
+        return second_sector if best_sector == self.sector else best_sector
 
 
 # -------------------------------------------------------------------------------------- loading
@@ -271,6 +286,10 @@ def load_taxonomy(data_dir: Path | str = DATA_DIR) -> Taxonomy:
     }
     synonyms: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in _read_csv(data_dir / "taxonomy" / "synonyms.csv"):
+        synonyms[row["concept"]].append((row["term"], row["lang"]))
+    # Terms for the classifier only (search keeps to synonyms.csv): programming languages, 給食センター…
+    terms_path = data_dir / "classification" / "terms.csv"
+    for row in _read_csv(terms_path) if terms_path.exists() else []:
         synonyms[row["concept"]].append((row["term"], row["lang"]))
     trades = {
         row["code"]: (
@@ -306,12 +325,15 @@ def build_taxonomy(
     concept_occupation: dict[str, dict[str, str]] = defaultdict(dict)
     isco_rows: dict[str, dict[str, float]] = defaultdict(dict)
     term_weights: dict[str, float] = {}
+    concept_vote: dict[str, float] = {}
     for row in weights:
         key, sector = row["key"].strip(), (row.get("sector") or "").strip()
         weight = float(row.get("weight") or 1.0)
         isco = (row.get("isco") or "").strip()
         if key.startswith("term:"):
             term_weights[_norm(key[5:])] = weight
+        elif key.startswith("vote:"):
+            concept_vote[key[5:]] = weight
         elif key.startswith("isco:"):
             isco_rows[key[5:]][sector] = weight
         else:
@@ -346,6 +368,7 @@ def build_taxonomy(
         occupation_sector=occupation_sector,
         occupation_sectors={k: frozenset(v) for k, v in occupation_sectors.items()},
         term_weights=term_weights,
+        concept_vote=concept_vote,
         trades=trades,
         sub_areas={k: list(v) for k, v in (sub_areas or {}).items()},
     )
@@ -366,6 +389,7 @@ def build_taxonomy(
         occupation_sector=partial.occupation_sector,
         occupation_sectors=partial.occupation_sectors,
         term_weights=term_weights,
+        concept_vote=concept_vote,
         trades=trades,
         sub_areas=partial.sub_areas,
         terms=tuple(terms),
@@ -540,7 +564,9 @@ def _compile_terms(tax: Taxonomy, isco_rows: Mapping[str, Mapping[str, float]]) 
         for m in means:
             if m.kind == "concept":
                 for sector, isco in tax.concept_occupation.get(m.key, {}).items():
-                    w = tax.concept_sector[m.key][sector]
+                    # A trade word names the occupation wherever context puts it (塗装 in a shipyard is
+                    # a painter); a workplace word (造船所, 工場) only hints at it: `vote:` rows.
+                    w = tax.concept_vote.get(m.key, 1.0)
                     votes[(sector, isco)] = max(votes.get((sector, isco), 0.0), 0.5 * w)
             elif m.kind in ("occupation", "trade"):
                 codes = (m.key,) if m.kind == "occupation" else tax.trades[m.key][2][:1]
