@@ -136,6 +136,9 @@ def correct_classification(posting_id: int, sector: str, occupation: str | None,
     if sector not in ref.sectors or (occupation and occupation not in ref.occupations):
         raise ClassificationError(_l("Choose a field from the list."))
     before = " ".join(filter(None, (posting.sector_code, posting.occupation_code)))[:40] or None
+    from portal.matching.corrections import record
+
+    record(posting, sector, occupation, actor)  # training data for the classifier
     posting.sector_code = sector
     posting.occupation_code = occupation
     posting.classification_locked = True

@@ -247,7 +247,7 @@ class Classification:
     occupation: str | None
     confidence: float
     evidence: tuple[str, ...]
-    source: str  # "code" | "text" | "none"
+    source: str  # "code" | "text" | "none" | "correction"
     scores: tuple[tuple[str, float], ...] = ()  # best sectors by text score, for staff and the bench
 
     @property
@@ -256,7 +256,7 @@ class Classification:
 
         Close: the second text score is at least `CLOSE_CALL_RATIO` of the best. Codes are not close
         calls; neither is a posting with no evidence."""
-        if self.source == "code" or len(self.scores) < 2:
+        if self.source in ("code", "correction") or len(self.scores) < 2:
             return None
         (best_sector, best), (second_sector, second) = self.scores[0], self.scores[1]
         if best <= 0 or second < CLOSE_CALL_RATIO * best:
@@ -789,6 +789,41 @@ def _evidence_lines(evidence, sector: str, limit: int = 8) -> tuple[str, ...]:
     return tuple(lines)
 
 
+# ------------------------------------------------------------------------------ staff corrections
+
+
+@dataclass(frozen=True)
+class LearnedLabels:
+    """Labels staff gave to posting texts (the correction table), keyed by the text's fingerprint.
+
+    A posting whose text matches a corrected text exactly (after NFKC, case and white space are
+    normalised) gets the staff's label: the same job imported again, or copied to another board."""
+
+    by_fingerprint: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.by_fingerprint)
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def text_fingerprint(titles: Iterable[str | None], descriptions: Iterable[str | None]) -> str:
+    import hashlib
+
+    parts = ["\n".join(v for v in titles if v and v.strip()), "\n".join(v for v in descriptions if v and v.strip())]
+    text = "\x00".join(_SPACE.sub("", unicodedata.normalize("NFKC", part).casefold()) for part in parts)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def learn(examples: Iterable[tuple[str | None, str | None, str, str | None]]) -> LearnedLabels:
+    """LearnedLabels from (title, description, sector, occupation) in the order staff gave them (later wins)."""
+    labels: dict[str, tuple[str, str | None]] = {}
+    for title, description, sector, occupation in examples:
+        labels[text_fingerprint([title], [description])] = (sector, occupation)
+    return LearnedLabels(labels)
+
+
 def classify(
     taxonomy: Taxonomy,
     *,
@@ -799,8 +834,17 @@ def classify(
     title_ja: str | None = None,
     description_en: str | None = None,
     description_ja: str | None = None,
+    learned: LearnedLabels | None = None,
 ) -> Classification:
-    """Sector, occupation, confidence and evidence for one posting (see the module docstring)."""
+    """Sector, occupation, confidence and evidence for one posting (see the module docstring).
+
+    With `learned` (staff corrections), a text staff have corrected gets their label (source "correction")."""
+    if learned:
+        key = text_fingerprint((title, title_en, title_ja), (description, description_en, description_ja))
+        if key in learned.by_fingerprint:
+            sector, occupation = learned.by_fingerprint[key]
+            return Classification(sector, occupation, 0.99, ("staff corrected a posting with this text",),
+                                  "correction")
     fields: list[tuple[str, str]] = []
     for value in (title, title_en, title_ja):
         if value and value.strip():

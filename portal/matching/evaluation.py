@@ -96,8 +96,9 @@ class Evaluation:
 
 
 def evaluate(taxonomy: Taxonomy, items: Iterable[dict],
-             classifier: Callable[[Taxonomy, dict], Classification] = classify_item) -> Evaluation:
-    return Evaluation(tuple((item, classifier(taxonomy, item)) for item in items))
+             classifier: Callable[..., Classification] = classify_item, **extra) -> Evaluation:
+    """`extra` goes to the classifier (learned=… to measure with staff corrections)."""
+    return Evaluation(tuple((item, classifier(taxonomy, item, **extra)) for item in items))
 
 
 def confusion_table(evaluation: Evaluation, sectors: Sequence[str]) -> str:
