@@ -44,16 +44,25 @@ How a posting is classified
    sector is "other" and the source "none". The occupation is the best-voted ISCO code within the
    chosen sector (names of occupations and trades, and the `isco` column of the concept rows).
 
-Decisions the labelled set follows (portal/data/classification/labelled_postings.jsonl)
+Decisions the labelled sets follow (portal/data/classification/labelled_postings.jsonl, tests/classification/)
 ---------------------------------------------------------------------------------------
 * Registered and associate nurses (看護師, 准看護師; ISCO 2221, 3221) are **other**: they need a
   Japanese nursing licence and are not SSW nursing care. Nursing assistants (看護助手) are nursing care.
 * Hotels: primary duties decide. Front desk, guest service, banquet/restaurant service and
   housekeeping done by the hotel's own staff are **accommodation** (the SSW field lists restaurant
-  service); cooking in a hotel kitchen is **food_service**; room cleaning by a contracted cleaning
-  company (ビルメンテナンス会社) is **building_cleaning**.
-* 惣菜/弁当 factories, supermarket back-yard deli production and 水産加工 are **food_manufacturing**;
-  restaurants, izakaya, fast food are **food_service**.
+  service); cooking in a hotel kitchen is **food_service**; guest-room cleaning (客室清掃, bed
+  making) is **accommodation**, whoever employs the cleaner; cleaning of a building's common areas,
+  offices, hospitals or care homes by a cleaning company (ビルメンテナンス会社) is **building_cleaning**.
+* 惣菜/弁当 factories, supermarket back-yard deli production, 水産加工, 給食センター and central
+  kitchens (セントラルキッチン, cook-chill) are **food_manufacturing**; restaurants, izakaya, fast food
+  and on-site kitchens of canteens, hospitals, care homes and nurseries (社員食堂, 病院給食, 給食室) are
+  **food_service**.
+* 保線, 鉄道車両整備 and station work are **railway**; 森林組合 and forest roads are **forestry**; ads
+  that name only programming languages or cloud tools (Go, Kubernetes, Rails) are **it_engineering**.
+* Staff corrections (`learned=`, read from the correction table by portal.matching.corrections)
+  override the text for the exact text they corrected: source "correction".
+* A close call (`Classification.runner_up`): the second sector scored at least `CLOSE_CALL_RATIO` of
+  the best; imports queue it for staff with both fields named.
 * A car-parts factory is **industrial_products**; servicing vehicles (also trucks and buses) is
   **automobile_repair**; driving them is **automobile_transport**.
 * Welding, painting, piping, machining: a shipyard or 舶用 (marine) maker is **shipbuilding**, a building

@@ -81,3 +81,33 @@ def test_confusion_table_counts_every_posting(taxonomy, heldout):
     rows = table.splitlines()[1:]
     assert sum(int(row.split()[-1]) for row in rows) == len(heldout)
     assert sum(evaluation.confusion().values()) == len(heldout)
+
+
+def test_learned_labels_override_the_text_they_were_given_for(taxonomy):
+    from portal.matching.classify import classify, learn
+
+    title, description = "Airport cleaning", "Clean the terminal."
+    labels = learn([(title, description, "building_cleaning", "9112")])
+    before = classify(taxonomy, title=title, description=description)
+    assert before.runner_up is not None
+    after = classify(taxonomy, title=title, description=description, learned=labels)
+    assert (after.sector, after.occupation, after.source, after.runner_up) == ("building_cleaning", "9112",
+                                                                              "correction", None)
+    # Case, width and white space do not matter; other text is classified as before.
+    same = classify(taxonomy, title_en="AIRPORT  cleaning", description_en="Clean the\nterminal.", learned=labels)
+    assert same.source == "correction"
+    other = classify(taxonomy, title="Airport cleaning", description="Clean the runway lights.", learned=labels)
+    assert other.source == "text"
+
+
+def test_evaluation_module_is_pure():
+    import ast
+    from pathlib import Path
+
+    from portal.matching import evaluation
+
+    tree = ast.parse(Path(evaluation.__file__).read_text(encoding="utf-8"))
+    modules = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    modules |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert modules <= {"__future__", "json", "collections", "collections.abc", "dataclasses", "pathlib",
+                       "portal.matching.classify"}, modules
