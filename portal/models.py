@@ -8,6 +8,7 @@ def register() -> None:
     from portal.guidance import models as _guidance  # noqa: F401
     from portal.jobs import indexing as _indexing  # noqa: F401 - keeps derived columns current
     from portal.jobs import models as _jobs  # noqa: F401
+    from portal.matching import models as _matching  # noqa: F401
     from portal.moderation import models as _moderation  # noqa: F401
     from portal.registers import models as _registers  # noqa: F401
     from portal.taxonomy import models as _taxonomy  # noqa: F401

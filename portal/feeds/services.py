@@ -37,7 +37,7 @@ from portal.feeds.applicants import infer_applicants_from, infer_dispatch, infer
 from portal.jobs.indexing import derived_values
 from portal.jobs.models import Posting, PostingStatus, Source
 from portal.jobs.textindex import normalise as normalise_text
-from portal.matching.classify import Classification, classify, load_taxonomy
+from portal.matching.classify import Classification, LearnedLabels, classify, load_taxonomy
 from portal.moderation.flags import SEVERITY, Flag, holds_publication, red_flags
 from portal.moderation.services import import_facts
 from portal.taxonomy.lookup import Reference, reference
@@ -550,10 +550,12 @@ class Prepared:
     values: dict
     flags: list = field(default_factory=list)  # moderation.flags.Flag: red flags hold publication
     places: list[dict] = field(default_factory=list)  # posting_places rows, without the posting's id
+    close_call: tuple[str, str] | None = None  # (sector, runner-up): staff choose between the two
 
 
 def prepare(item: RawItem, digest: str, *, locked: bool, source_id: int, now: datetime,
-            ref: Reference, minimum_wages: dict[str, int] | None = None) -> Prepared | Skip:
+            ref: Reference, minimum_wages: dict[str, int] | None = None,
+            learned: LearnedLabels | None = None) -> Prepared | Skip:
     """Normalise, locate, classify, index and red-flag one item. Pure (given the taxonomy, the
     reference labels and the minimum wages), so that large imports can spread it over processes."""
     normalised = normalise(item)
@@ -575,14 +577,15 @@ def prepare(item: RawItem, digest: str, *, locked: bool, source_id: int, now: da
     cls = None if locked else classify(
         taxonomy(), title_en=normalised.title_en, title_ja=normalised.title_ja,
         description_en=normalised.description_en, description_ja=normalised.description_ja,
-        occupational_category=normalised.occupational_category)
+        occupational_category=normalised.occupational_category, learned=learned)
     values = _posting_values(normalised, source_id, cls, now)
     values["content_hash"] = digest
     values.update(derived_values(values, ref=ref))
     flags = red_flags(import_facts(values, wages, place_codes))
+    close_call = (cls.sector, cls.runner_up) if cls is not None and cls.runner_up else None
     return Prepared(normalised.external_id, normalised.valid_through, values, flags,
                     [{"position": i, "prefecture_code": code, **_city_values(city)}
-                     for i, (code, city) in enumerate(normalised.places)])
+                     for i, (code, city) in enumerate(normalised.places)], close_call)
 
 
 def _city_values(city: str | None) -> dict:
@@ -596,23 +599,25 @@ def _city_values(city: str | None) -> dict:
 PARALLEL_THRESHOLD = 2000
 _worker_ref: Reference | None = None
 _worker_wages: dict[str, int] | None = None
+_worker_learned: LearnedLabels | None = None
 
 
 def _prepare_chunk(jobs: list[tuple[RawItem, str, bool, int, datetime]]) -> list[Prepared | Skip]:
     return [prepare(item, digest, locked=locked, source_id=source_id, now=now, ref=_worker_ref,
-                    minimum_wages=_worker_wages)
+                    minimum_wages=_worker_wages, learned=_worker_learned)
             for item, digest, locked, source_id, now in jobs]
 
 
 def _prepare_all(jobs: list[tuple[RawItem, str, bool, int, datetime]], ref: Reference,
-                 minimum_wages: dict[str, int] | None = None) -> list[Prepared | Skip]:
-    global _worker_ref, _worker_wages  # noqa: PLW0603 - read by forked workers
+                 minimum_wages: dict[str, int] | None = None,
+                 learned: LearnedLabels | None = None) -> list[Prepared | Skip]:
+    global _worker_ref, _worker_wages, _worker_learned  # noqa: PLW0603 - read by forked workers
     workers = os.cpu_count() or 1
     if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
         return [prepare(item, digest, locked=locked, source_id=source_id, now=now, ref=ref,
-                        minimum_wages=minimum_wages)
+                        minimum_wages=minimum_wages, learned=learned)
                 for item, digest, locked, source_id, now in jobs]
-    _worker_ref, _worker_wages = ref, minimum_wages
+    _worker_ref, _worker_wages, _worker_learned = ref, minimum_wages, learned
     taxonomy()  # load before forking, once
     size = -(-len(jobs) // (workers * 4))
     chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
@@ -647,8 +652,11 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
     # Red flags: a flagged posting is never published automatically, even from a trusted source.
     flagged_before = _flagged_codes(source.id)
     flags_by_id: dict[str, list] = {}
+    from portal.matching.corrections import learned as learned_labels
+
     places_by_id: dict[str, list[dict]] = {}
-    for result in _prepare_all(jobs, reference(), minimum_wages_on(now.date())):
+    close_calls: dict[str, tuple[str, str] | None] = {}
+    for result in _prepare_all(jobs, reference(), minimum_wages_on(now.date()), learned_labels()):
         if isinstance(result, Skip):
             skips.append(result)
             continue
@@ -665,6 +673,8 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
         values["sector_code"] = values.get("sector_code") or (known.sector_code if known else "other")
         flags_by_id[result.external_id] = result.flags
         places_by_id[result.external_id] = result.places
+        if not (known is not None and known.classification_locked):
+            close_calls[result.external_id] = result.close_call
         publish = source.trusted and not holds_publication(result.flags)
         if known is None:
             values.update(status=PostingStatus.PUBLISHED if publish else PostingStatus.SUBMITTED,
@@ -695,6 +705,7 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
     linked = _link_duplicates(source, [v["fingerprint"] for v in inserts + updates if v.get("fingerprint")])
     _store_flags(source, flags_by_id, updated_ids, linked, now)
     _store_places(source, places_by_id, updated_ids)
+    _store_close_calls(source, close_calls, now)
 
     if collected.complete:
         gone = [row.id for external_id, row in existing.items()
@@ -710,6 +721,28 @@ def store(source: ImportSource, run: ImportRun, collected: Collected, now: datet
     for skip in skips[:MAX_SKIPS_KEPT]:
         db.session.add(ImportSkip(run=run, reason=skip.reason[:40], detail=(skip.detail or "")[:1000],
                                   external_id=(skip.external_id or "")[:300] or None, url=(skip.url or "")[:1000] or None))
+
+
+def _store_close_calls(source: ImportSource, close_calls: dict[str, tuple[str, str] | None], now: datetime) -> None:
+    """Postings whose two best fields scored close wait in the staff queue with both named."""
+    from portal.matching.models import ClassificationCloseCall
+
+    if not close_calls:
+        return
+    ids: dict[str, int] = {}
+    external_ids = list(close_calls)
+    for start in range(0, len(external_ids), 5000):
+        ids.update({external_id: posting_id for posting_id, external_id in db.session.execute(
+            select(Posting.id, Posting.external_id).where(Posting.import_source_id == source.id,
+                                                          Posting.external_id.in_(external_ids[start:start + 5000])))})
+    posting_ids = list(ids.values())
+    for start in range(0, len(posting_ids), 5000):
+        db.session.execute(ClassificationCloseCall.__table__.delete().where(
+            ClassificationCloseCall.posting_id.in_(posting_ids[start:start + 5000])))
+    rows = [{"posting_id": ids[external_id], "sector": pair[0], "runner_up": pair[1], "created_at": now}
+            for external_id, pair in close_calls.items() if pair and external_id in ids]
+    if rows:
+        db.session.execute(ClassificationCloseCall.__table__.insert(), rows)
 
 
 def _with_defaults(rows: list[dict]) -> list[dict]:

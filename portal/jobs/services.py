@@ -156,6 +156,9 @@ def correct_classification(posting_id: int, sector: str, occupation: str | None,
     if applicants_from is not None and applicants_from not in APPLICANTS_FROM:
         raise ClassificationError(_l("Choose who can apply from the list."))
     before = " ".join(filter(None, (posting.sector_code, posting.occupation_code)))[:40] or None
+    from portal.matching.corrections import record
+
+    record(posting, sector, occupation, actor)  # training data for the classifier
     posting.sector_code = sector
     posting.occupation_code = occupation
     posting.sub_area = sub_area or None

@@ -44,16 +44,25 @@ How a posting is classified
    sector is "other" and the source "none". The occupation is the best-voted ISCO code within the
    chosen sector (names of occupations and trades, and the `isco` column of the concept rows).
 
-Decisions the labelled set follows (portal/data/classification/labelled_postings.jsonl)
+Decisions the labelled sets follow (portal/data/classification/labelled_postings.jsonl, tests/classification/)
 ---------------------------------------------------------------------------------------
 * Registered and associate nurses (看護師, 准看護師; ISCO 2221, 3221) are **other**: they need a
   Japanese nursing licence and are not SSW nursing care. Nursing assistants (看護助手) are nursing care.
 * Hotels: primary duties decide. Front desk, guest service, banquet/restaurant service and
   housekeeping done by the hotel's own staff are **accommodation** (the SSW field lists restaurant
-  service); cooking in a hotel kitchen is **food_service**; room cleaning by a contracted cleaning
-  company (ビルメンテナンス会社) is **building_cleaning**.
-* 惣菜/弁当 factories, supermarket back-yard deli production and 水産加工 are **food_manufacturing**;
-  restaurants, izakaya, fast food are **food_service**.
+  service); cooking in a hotel kitchen is **food_service**; guest-room cleaning (客室清掃, bed
+  making) is **accommodation**, whoever employs the cleaner; cleaning of a building's common areas,
+  offices, hospitals or care homes by a cleaning company (ビルメンテナンス会社) is **building_cleaning**.
+* 惣菜/弁当 factories, supermarket back-yard deli production, 水産加工, 給食センター and central
+  kitchens (セントラルキッチン, cook-chill) are **food_manufacturing**; restaurants, izakaya, fast food
+  and on-site kitchens of canteens, hospitals, care homes and nurseries (社員食堂, 病院給食, 給食室) are
+  **food_service**.
+* 保線, 鉄道車両整備 and station work are **railway**; 森林組合 and forest roads are **forestry**; ads
+  that name only programming languages or cloud tools (Go, Kubernetes, Rails) are **it_engineering**.
+* Staff corrections (`learned=`, read from the correction table by portal.matching.corrections)
+  override the text for the exact text they corrected: source "correction".
+* A close call (`Classification.runner_up`): the second sector scored at least `CLOSE_CALL_RATIO` of
+  the best; imports queue it for staff with both fields named.
 * A car-parts factory is **industrial_products**; servicing vehicles (also trucks and buses) is
   **automobile_repair**; driving them is **automobile_transport**.
 * Welding, painting, piping, machining: a shipyard or 舶用 (marine) maker is **shipbuilding**, a building
@@ -82,6 +91,7 @@ OTHER = "other"
 FIELD_WEIGHTS = {"title": 3.0, "category": 2.0, "description": 1.0}
 MIN_SCORE = 1.0  # one plain description term
 MIN_CONFIDENCE = 0.2
+CLOSE_CALL_RATIO = 0.75  # second-best sector score / best score from which staff are asked to choose
 CODE_CONFIDENCE = {"isco": 0.95, "onet": 0.90}
 CONTEXT_PENALTY = 0.10  # a code whose sector the text moved is a little less certain
 # Sector evidence of a term that is not a concept term: a sector's own name counts fully, a task
@@ -226,6 +236,7 @@ class Taxonomy:
     occupation_sector: dict[str, str] = field(default_factory=dict)  # isco → sector a code maps to
     occupation_sectors: dict[str, frozenset[str]] = field(default_factory=dict)  # isco → every sector it is found in
     term_weights: dict[str, float] = field(default_factory=dict)  # normalised term → damping factor
+    concept_vote: dict[str, float] = field(default_factory=dict)  # concept → weight of its occupation vote
     trades: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     sub_areas: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # sector → [(code, en, ja)]
     terms: tuple[_Term, ...] = field(default=(), repr=False, compare=False)
@@ -245,8 +256,21 @@ class Classification:
     occupation: str | None
     confidence: float
     evidence: tuple[str, ...]
-    source: str  # "code" | "text" | "none"
+    source: str  # "code" | "text" | "none" | "correction"
     scores: tuple[tuple[str, float], ...] = ()  # best sectors by text score, for staff and the bench
+
+    @property
+    def runner_up(self) -> str | None:
+        """The second-best sector when it is close to the chosen one (a close call for staff), else None.
+
+        Close: the second text score is at least `CLOSE_CALL_RATIO` of the best. Codes are not close
+        calls; neither is a posting with no evidence."""
+        if self.source in ("code", "correction") or len(self.scores) < 2:
+            return None
+        (best_sector, best), (second_sector, second) = self.scores[0], self.scores[1]
+        if best <= 0 or second < CLOSE_CALL_RATIO * best:
+            return None
+        return second_sector if best_sector == self.sector else best_sector
 
 
 # -------------------------------------------------------------------------------------- loading
@@ -271,6 +295,10 @@ def load_taxonomy(data_dir: Path | str = DATA_DIR) -> Taxonomy:
     }
     synonyms: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in _read_csv(data_dir / "taxonomy" / "synonyms.csv"):
+        synonyms[row["concept"]].append((row["term"], row["lang"]))
+    # Terms for the classifier only (search keeps to synonyms.csv): programming languages, 給食センター…
+    terms_path = data_dir / "classification" / "terms.csv"
+    for row in _read_csv(terms_path) if terms_path.exists() else []:
         synonyms[row["concept"]].append((row["term"], row["lang"]))
     trades = {
         row["code"]: (
@@ -306,12 +334,15 @@ def build_taxonomy(
     concept_occupation: dict[str, dict[str, str]] = defaultdict(dict)
     isco_rows: dict[str, dict[str, float]] = defaultdict(dict)
     term_weights: dict[str, float] = {}
+    concept_vote: dict[str, float] = {}
     for row in weights:
         key, sector = row["key"].strip(), (row.get("sector") or "").strip()
         weight = float(row.get("weight") or 1.0)
         isco = (row.get("isco") or "").strip()
         if key.startswith("term:"):
             term_weights[_norm(key[5:])] = weight
+        elif key.startswith("vote:"):
+            concept_vote[key[5:]] = weight
         elif key.startswith("isco:"):
             isco_rows[key[5:]][sector] = weight
         else:
@@ -346,6 +377,7 @@ def build_taxonomy(
         occupation_sector=occupation_sector,
         occupation_sectors={k: frozenset(v) for k, v in occupation_sectors.items()},
         term_weights=term_weights,
+        concept_vote=concept_vote,
         trades=trades,
         sub_areas={k: list(v) for k, v in (sub_areas or {}).items()},
     )
@@ -366,6 +398,7 @@ def build_taxonomy(
         occupation_sector=partial.occupation_sector,
         occupation_sectors=partial.occupation_sectors,
         term_weights=term_weights,
+        concept_vote=concept_vote,
         trades=trades,
         sub_areas=partial.sub_areas,
         terms=tuple(terms),
@@ -540,7 +573,9 @@ def _compile_terms(tax: Taxonomy, isco_rows: Mapping[str, Mapping[str, float]]) 
         for m in means:
             if m.kind == "concept":
                 for sector, isco in tax.concept_occupation.get(m.key, {}).items():
-                    w = tax.concept_sector[m.key][sector]
+                    # A trade word names the occupation wherever context puts it (塗装 in a shipyard is
+                    # a painter); a workplace word (造船所, 工場) only hints at it: `vote:` rows.
+                    w = tax.concept_vote.get(m.key, 1.0)
                     votes[(sector, isco)] = max(votes.get((sector, isco), 0.0), 0.5 * w)
             elif m.kind in ("occupation", "trade"):
                 codes = (m.key,) if m.kind == "occupation" else tax.trades[m.key][2][:1]
@@ -763,6 +798,41 @@ def _evidence_lines(evidence, sector: str, limit: int = 8) -> tuple[str, ...]:
     return tuple(lines)
 
 
+# ------------------------------------------------------------------------------ staff corrections
+
+
+@dataclass(frozen=True)
+class LearnedLabels:
+    """Labels staff gave to posting texts (the correction table), keyed by the text's fingerprint.
+
+    A posting whose text matches a corrected text exactly (after NFKC, case and white space are
+    normalised) gets the staff's label: the same job imported again, or copied to another board."""
+
+    by_fingerprint: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.by_fingerprint)
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def text_fingerprint(titles: Iterable[str | None], descriptions: Iterable[str | None]) -> str:
+    import hashlib
+
+    parts = ["\n".join(v for v in titles if v and v.strip()), "\n".join(v for v in descriptions if v and v.strip())]
+    text = "\x00".join(_SPACE.sub("", unicodedata.normalize("NFKC", part).casefold()) for part in parts)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def learn(examples: Iterable[tuple[str | None, str | None, str, str | None]]) -> LearnedLabels:
+    """LearnedLabels from (title, description, sector, occupation) in the order staff gave them (later wins)."""
+    labels: dict[str, tuple[str, str | None]] = {}
+    for title, description, sector, occupation in examples:
+        labels[text_fingerprint([title], [description])] = (sector, occupation)
+    return LearnedLabels(labels)
+
+
 def classify(
     taxonomy: Taxonomy,
     *,
@@ -773,8 +843,17 @@ def classify(
     title_ja: str | None = None,
     description_en: str | None = None,
     description_ja: str | None = None,
+    learned: LearnedLabels | None = None,
 ) -> Classification:
-    """Sector, occupation, confidence and evidence for one posting (see the module docstring)."""
+    """Sector, occupation, confidence and evidence for one posting (see the module docstring).
+
+    With `learned` (staff corrections), a text staff have corrected gets their label (source "correction")."""
+    if learned:
+        key = text_fingerprint((title, title_en, title_ja), (description, description_en, description_ja))
+        if key in learned.by_fingerprint:
+            sector, occupation = learned.by_fingerprint[key]
+            return Classification(sector, occupation, 0.99, ("staff corrected a posting with this text",),
+                                  "correction")
     fields: list[tuple[str, str]] = []
     for value in (title, title_en, title_ja):
         if value and value.strip():

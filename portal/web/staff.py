@@ -192,18 +192,27 @@ def import_run(run_id: int):
 
 @bp.get("/imported")
 def imported_postings():
-    """Imported postings, least certain classification first, for staff to check and correct."""
+    """Imported postings for staff to check and correct: close calls first (both fields named), then
+    the least certain; with the classifier's accuracy before and after staff corrections."""
     from portal.feeds.forms import ClassificationForm
+    from portal.feeds.services import taxonomy
+    from portal.matching.corrections import accuracy_report
+    from portal.matching.models import ClassificationCloseCall
 
-    postings = db.session.scalars(
-        select(Posting).where(Posting.import_source_id.is_not(None), Posting.duplicate_of_id.is_(None))
+    close_calls = {row.posting_id: row for row in db.session.scalars(
+        select(ClassificationCloseCall).order_by(ClassificationCloseCall.created_at.desc()).limit(50))}
+    postings = db.session.scalars(select(Posting).where(Posting.id.in_(list(close_calls)))).all() if close_calls else []
+    postings += db.session.scalars(
+        select(Posting).where(Posting.import_source_id.is_not(None), Posting.duplicate_of_id.is_(None),
+                              Posting.id.not_in(list(close_calls) or [0]))
         .order_by(Posting.classification_locked, Posting.classification_confidence.asc().nulls_first(),
                   Posting.id.desc()).limit(50)
     ).all()
     from portal.matching.messages import APPLICANTS_FROM_WORDS
 
     return render_template("staff/imported.html", postings=postings, form=ClassificationForm(formdata=None),
-                           ref=reference(), applicants_from_names=APPLICANTS_FROM_WORDS)
+                           ref=reference(), applicants_from_names=APPLICANTS_FROM_WORDS, close_calls=close_calls,
+                           accuracy=accuracy_report(taxonomy()))
 
 
 @bp.post("/postings/<int:posting_id>/classification")

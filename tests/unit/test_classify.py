@@ -177,6 +177,9 @@ def test_sector_weights_refer_to_known_data(taxonomy):
         if key.startswith("term:"):
             assert 0 < float(row["weight"]) <= 1
             continue
+        if key.startswith("vote:"):
+            assert key[5:] in taxonomy.synonyms and 0 < float(row["weight"]) <= 1, row
+            continue
         assert row["sector"] in taxonomy.sectors, row
         if key.startswith("isco:"):
             assert key[5:] in taxonomy.occupations, row
@@ -228,3 +231,16 @@ def test_sector_accuracy_on_labelled_set(taxonomy):
     for lang in ("en", "ja"):
         subset = [ok for item, ok in zip(items, correct) if item["lang"] == lang]
         assert sum(subset) / len(subset) >= 0.85, lang
+
+
+# ------------------------------------------------------------------------ close calls
+
+
+def test_close_call_names_the_runner_up(taxonomy):
+    """Both fields are named when their scores are close; a clear posting or a code is no close call."""
+    close = classify(taxonomy, title="Airport cleaning", description="Clean the terminal.")
+    assert {close.sector, close.runner_up} == {"aviation", "building_cleaning"}, close.scores
+    clear = classify(taxonomy, title="介護職員（特養）", description="入浴介助、食事介助。")
+    assert clear.runner_up is None
+    coded = classify(taxonomy, title="Airport cleaning", occupational_category="9112")
+    assert coded.runner_up is None
