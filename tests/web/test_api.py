@@ -188,6 +188,9 @@ def test_job_detail(client, spec, world):
         "employment_type": "FULL_TIME",
         "date_posted": today().isoformat(),
         "valid_through": (today() + timedelta(days=30)).isoformat(),
+        "backed_by": {"kind": "organisation", "source": None, "organisation": {
+            "name": "Test Employer Co., Ltd.", "kind": "employer", "kind_label": "Employer in Japan",
+            "verified_on": None, "corporate_number": None, "corporate_number_url": None, "oep_licence": None}},
     }
 
 
