@@ -217,7 +217,8 @@ def test_legacy_duplicates_are_set_aside_by_the_migration_and_shown_to_staff(app
     downgrade(revision="0014")
     try:
         with _db.engine.begin() as connection:
-            for name, status, number in (("Old Unverified", "unverified", " ".join([NUMBER[:6], NUMBER[6:]])),
+            full_width = NUMBER.translate(str.maketrans("0123456789", "０１２３４５６７８９"))  # as typed then
+            for name, status, number in (("Old Unverified", "unverified", full_width),
                                          ("Old Verified", "verified", NUMBER)):
                 connection.execute(text("INSERT INTO organisations (kind, name_en, status, corporate_number, created_at) "
                                         "VALUES ('employer', :name, :status, :number, CURRENT_TIMESTAMP)"),
