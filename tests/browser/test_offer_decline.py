@@ -122,3 +122,34 @@ def test_a_seeker_declines_an_offer_that_differs_from_the_ad_and_staff_see_the_f
         visited(staff, f"offer-staff-flag-{lang}", lang)
     finally:
         context.close()
+
+
+JA_CHECK = {
+    "Check a recruiter's licence or corporate number": "採用担当者の許可番号や法人番号を確認する",
+    "Who stands behind this job": "この求人の掲載者",
+    "Check a recruiter": "採用担当者を確認する",
+    "Licence number or corporate number": "許可番号または法人番号",
+    "Check": "確認する",
+    "Not in our licence register": "当サイトの許可登録簿にありません",
+}
+t_check = labels_in(JA_CHECK)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_worker_checks_a_promoters_licence_from_a_job_page(live_server, page, lang):
+    posting = _db.session.scalars(select(Posting).where(Posting.status == "published", Posting.organisation_id.is_not(None))
+                                  .order_by(Posting.id)).first()
+    posting_id = posting.id
+    _db.session.commit()
+    page.goto(f"{live_server}/{lang}/jobs/{posting_id}")
+    backer = page.get_by_role("region", name=t_check(lang, "Who stands behind this job"))
+    expect(backer).to_be_visible()
+    visited(page, f"trust-job-page-{lang}", lang)
+    with page.expect_navigation():
+        backer.get_by_role("link", name=t_check(lang, "Check a recruiter's licence or corporate number")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t_check(lang, "Check a recruiter"))
+    page.get_by_label(t_check(lang, "Licence number or corporate number"), exact=True).fill("OEP-0000/XYZ")
+    with page.expect_navigation():
+        page.get_by_role("button", name=t_check(lang, "Check"), exact=True).click()
+    expect(page.locator("#result")).to_contain_text(t_check(lang, "Not in our licence register"))
+    visited(page, f"trust-check-{lang}", lang)
