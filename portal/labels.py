@@ -14,6 +14,15 @@ ORGANISATION_STATUS_NAMES = {
     "suspended": _l("Suspended"),
 }
 
+# An OEP licence as the staff register knows it (registers.services.licence_status).
+LICENCE_STATUS_NAMES = {
+    "valid": _l("Valid licence"),
+    "expired": _l("Licence expired"),
+    "suspended": _l("Licence suspended"),
+    "cancelled": _l("Licence cancelled"),
+    "unknown": _l("Not in our licence register"),
+}
+
 POSTING_STATUS_NAMES = {
     "draft": _l("Draft"),
     "submitted": _l("Waiting for review"),
@@ -149,6 +158,7 @@ def init_app(app) -> None:
         "skip_reason_names": SKIP_REASON_NAMES,
         "eligibility_names": ELIGIBILITY_NAMES,
         "applicant_eligibility_names": APPLICANT_ELIGIBILITY_NAMES,
+        "licence_status_names": LICENCE_STATUS_NAMES,
     }
 
     @app.context_processor

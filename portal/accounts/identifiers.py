@@ -31,3 +31,15 @@ def normalise_identifier(value: str | None) -> str | None:
     value = unicodedata.normalize("NFKC", value)
     value = "".join(ch for ch in value if not ch.isspace() and ch not in "-‐‑‒–—―−ー")
     return value or None
+
+
+#: The National Tax Agency's corporate-number publication site (国税庁法人番号公表サイト).
+NTA_SITE = "https://www.houjin-bangou.nta.go.jp/"
+
+
+def nta_url(number: str | None) -> str | None:
+    """The publication site's page for one corporate number (its name, address and history), or
+    None for a number that is not a valid corporate number."""
+    if not number or not is_valid_corporate_number(number):
+        return None
+    return f"{NTA_SITE}henkorireki-johoto.html?selHouzinNo={number}"

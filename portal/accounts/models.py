@@ -34,6 +34,8 @@ class OrganisationStatus(enum.StrEnum):
 
 class Organisation(db.Model):
     __tablename__ = "organisations"
+    # One organisation per corporate number (stored normalised: 13 ASCII digits).
+    __table_args__ = (Index("uq_organisations_corporate_number", "corporate_number", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), default=OrganisationKind.EMPLOYER)
@@ -41,6 +43,9 @@ class Organisation(db.Model):
     name_ja: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20), default=OrganisationStatus.UNVERIFIED, index=True)
     corporate_number: Mapped[str | None] = mapped_column(String(13))  # 法人番号
+    # A number this organisation gave that another one already held when numbers became unique
+    # (data from before): kept out of `corporate_number` and shown to staff as a clash.
+    corporate_number_clash: Mapped[str | None] = mapped_column(String(13))
     support_org_number: Mapped[str | None] = mapped_column(String(40))  # 登録支援機関 登録番号
     oep_licence: Mapped[str | None] = mapped_column(String(40))
     address: Mapped[str | None] = mapped_column(Text)

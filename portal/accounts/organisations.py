@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.identifiers import is_valid_corporate_number, normalise_identifier
 from portal.accounts.models import (
@@ -67,17 +68,56 @@ def _clean(values: dict) -> dict:
     return cleaned
 
 
+CLASH_ACTION = "corporate_number_clash"
+# How long an attempt to use another organisation's corporate number keeps the holder in the queue.
+CLASH_DAYS = 30
+NUMBER_TAKEN = _l("Another organisation on Kakehashi already has this corporate number. If you work for it, "
+                  "ask its owner to invite you.")
+
+
+def _refuse_taken_number(actor: User, cleaned: dict, own_id: int | None) -> None:
+    """One organisation per corporate number. An attempt to use a number another organisation holds
+    is refused, and written on the holder's audit trail so that staff see it in the queue (it may be
+    someone posing as that company)."""
+    from portal.moderation.services import audit
+
+    number = cleaned["corporate_number"]
+    if not number:
+        return
+    holder = db.session.scalar(select(Organisation).where(Organisation.corporate_number == number,
+                                                          Organisation.id != (own_id or 0)))
+    if holder is None:
+        return
+    db.session.rollback()
+    name = cleaned["name_en"] or cleaned["name_ja"] or ""
+    audit(actor, CLASH_ACTION, "organisation", holder.id, after=str(own_id) if own_id else None,
+          reason=f"{actor.email}: {name}"[:500])
+    db.session.commit()
+    raise OrganisationError(NUMBER_TAKEN, "corporate_number")
+
+
+def _commit_unique() -> None:
+    """Commits; two organisations saving the same number at the same moment: the second is refused."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise OrganisationError(NUMBER_TAKEN, "corporate_number") from None
+
+
 def create(actor: User, values: dict) -> Organisation:
     """A recruiter without an organisation creates one and becomes its owner. It starts unverified."""
     if actor.role != Role.RECRUITER:
         raise OrganisationError(_l("Only recruiters can create an organisation."))
     if actor.organisation_id is not None:
         raise OrganisationError(_l("You are already part of an organisation."))
-    organisation = Organisation(status=OrganisationStatus.UNVERIFIED, **_clean(values))
+    cleaned = _clean(values)
+    _refuse_taken_number(actor, cleaned, None)
+    organisation = Organisation(status=OrganisationStatus.UNVERIFIED, **cleaned)
     db.session.add(organisation)
     actor.organisation = organisation
     actor.is_organisation_owner = True
-    db.session.commit()
+    _commit_unique()
     return organisation
 
 
@@ -87,6 +127,8 @@ def update(actor: User, values: dict) -> tuple[Organisation, bool]:
 
     organisation = _owned(actor)
     cleaned = _clean(values)
+    _refuse_taken_number(actor, cleaned, organisation.id)
+    organisation = _owned(actor)
     changed = [name for name in CHECKED_FIELDS if getattr(organisation, name) != cleaned[name]]
     for name, value in cleaned.items():
         setattr(organisation, name, value)
@@ -94,7 +136,7 @@ def update(actor: User, values: dict) -> tuple[Organisation, bool]:
     if changed and organisation.status == OrganisationStatus.VERIFIED:
         unverify_after_edit(organisation, actor, changed)
         unverified = True
-    db.session.commit()
+    _commit_unique()
     return organisation, unverified
 
 
@@ -186,10 +228,58 @@ def remove_member(actor: User, member_id: int) -> None:
 
 # ---- staff: verification -------------------------------------------------------------------------
 
+def _clashing_ids() -> set[int]:
+    """Organisations in a corporate-number clash: a number kept aside when numbers became unique, its
+    holder, and holders of a number someone tried to use in the last CLASH_DAYS days."""
+    from portal.moderation.models import AuditEntry
+
+    aside = db.session.execute(select(Organisation.id, Organisation.corporate_number_clash)
+                               .where(Organisation.corporate_number_clash.is_not(None))).all()
+    ids = {organisation_id for organisation_id, _number in aside}
+    numbers = {number for _id, number in aside}
+    if numbers:
+        ids |= set(db.session.scalars(select(Organisation.id).where(Organisation.corporate_number.in_(numbers))))
+    ids |= set(db.session.scalars(select(AuditEntry.target_id).where(
+        AuditEntry.action == CLASH_ACTION, AuditEntry.target_type == "organisation",
+        AuditEntry.created_at >= utcnow() - timedelta(days=CLASH_DAYS))))
+    return ids
+
+
 def verification_queue(limit: int = 200) -> list[Organisation]:
-    """Organisations waiting for staff: unverified ones, oldest first."""
-    return list(db.session.scalars(select(Organisation).where(Organisation.status == OrganisationStatus.UNVERIFIED)
+    """Organisations waiting for staff: unverified ones and those in a corporate-number clash, oldest first."""
+    clashing = _clashing_ids()
+    condition = Organisation.status == OrganisationStatus.UNVERIFIED
+    if clashing:
+        condition = condition | Organisation.id.in_(clashing)
+    return list(db.session.scalars(select(Organisation).where(condition)
                                    .order_by(Organisation.created_at, Organisation.id).limit(limit)))
+
+
+def number_clashes(organisations: list[Organisation]) -> dict[int, list[dict]]:
+    """For the queue: each organisation's clashes, as {"kind": held_by | also_claimed_by | attempted,
+    "organisation": Organisation | None, "at": datetime | None, "who": str | None}."""
+    from portal.moderation.models import AuditEntry
+
+    result: dict[int, list[dict]] = {}
+    for organisation in organisations:
+        notes = []
+        if organisation.corporate_number_clash:
+            holder = db.session.scalar(select(Organisation).where(
+                Organisation.corporate_number == organisation.corporate_number_clash))
+            notes.append({"kind": "held_by", "organisation": holder, "number": organisation.corporate_number_clash})
+        if organisation.corporate_number:
+            for other in db.session.scalars(select(Organisation).where(
+                    Organisation.corporate_number_clash == organisation.corporate_number)):
+                notes.append({"kind": "also_claimed_by", "organisation": other, "number": organisation.corporate_number})
+            for entry in db.session.scalars(select(AuditEntry).where(
+                    AuditEntry.action == CLASH_ACTION, AuditEntry.target_type == "organisation",
+                    AuditEntry.target_id == organisation.id,
+                    AuditEntry.created_at >= utcnow() - timedelta(days=CLASH_DAYS)).order_by(AuditEntry.id.desc())):
+                notes.append({"kind": "attempted", "who": entry.reason, "at": entry.created_at,
+                              "number": organisation.corporate_number})
+        if notes:
+            result[organisation.id] = notes
+    return result
 
 
 def organisations_by_status(status: str, limit: int = 200) -> list[Organisation]:

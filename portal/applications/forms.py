@@ -31,11 +31,38 @@ class MessageForm(FlaskForm):
     submit = SubmitField(_l("Send message"))
 
 
+def _amount(label, description=None):
+    # Numbers are checked by applications.offers.clean(), which names the field at fault.
+    return StringField(label, validators=[Optional()], description=description,
+                       render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
 class MoveForm(FlaskForm):
     state = SelectField(_l("New status"), validators=[DataRequired(REQUIRED)])
     message = TextAreaField(_l("Message to the applicant (optional)"), validators=[Optional(), Length(max=MESSAGE_MAX)],
                             description=_l("The applicant reads it in their tracker and by e-mail."))
+    # The offer: needed with "Make an offer", ignored with the other moves.
+    offer_monthly_pay = _amount(_l("Monthly pay before deductions (yen)"))
+    offer_housing = _amount(_l("Housing taken from pay each month (yen)"), _l("0 if the worker pays nothing."))
+    offer_utilities = _amount(_l("Utilities taken from pay each month (yen)"), _l("0 if the worker pays nothing."))
+    offer_meals = _amount(_l("Meals taken from pay each month (yen)"), _l("0 if the worker pays nothing."))
+    offer_other = _amount(_l("Other costs taken from pay each month (yen)"), _l("0 if the worker pays nothing."))
+    offer_other_label = StringField(_l("What the other costs are for"), validators=[Optional()])
+    offer_hours_per_week = _amount(_l("Working hours a week"))
+    offer_days_off_per_year = _amount(_l("Days off a year"))
+    offer_start_date = DateField(_l("Start date"), validators=[Optional()])
+    offer_contract_months = _amount(_l("Contract length (months)"))
     submit = SubmitField(_l("Change status"))
+
+    def offer_values(self) -> dict:
+        return {name.removeprefix("offer_"): field.data for name, field in self._fields.items()
+                if name.startswith("offer_")}
+
+
+class OfferAnswerForm(FlaskForm):
+    message = TextAreaField(_l("Message to the employer (optional)"), validators=[Optional(), Length(max=MESSAGE_MAX)])
+    accept = SubmitField(_l("Accept the offer"))
+    decline = SubmitField(_l("Decline the offer"))
 
 
 class WithdrawForm(FlaskForm):

@@ -43,6 +43,12 @@ STEP_HINTS = {
     "protector": _l("Directly or through a licensed Overseas Employment Promoter. Pay only by bank, never in cash."),
 }
 
+OFFER_STATUS_NAMES = {
+    "pending": _l("Not answered yet"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+}
+
 POST_NAMES = {
     "islamabad": _l("Embassy of Japan, Islamabad"),
     "karachi": _l("Consulate-General of Japan, Karachi"),
@@ -67,6 +73,7 @@ def init_app(app) -> None:
         "departure_step_names": STEP_NAMES,
         "departure_step_hints": STEP_HINTS,
         "visa_post_names": POST_NAMES,
+        "offer_status_names": OFFER_STATUS_NAMES,
     }
 
     @app.context_processor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
@@ -55,6 +55,8 @@ class Application(db.Model):
         order_by="ApplicationEvent.id")
     steps: Mapped[list[DepartureStep]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="DepartureStep.id")
+    offer: Mapped[Offer | None] = relationship(back_populates="application", cascade="all, delete-orphan",
+                                               passive_deletes=True, uselist=False)
 
     def contract_terms(self, lang: str) -> tuple[str | None, str | None]:
         """(terms, their language): the reader's language first, the other as a fallback."""
@@ -67,6 +69,47 @@ class Application(db.Model):
     @property
     def applicant_name(self) -> str | None:
         return (self.profile_snapshot or {}).get("name")
+
+
+class OfferStatus:
+    PENDING = "pending"  # the worker has not answered yet
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class Offer(db.Model):
+    """The recruiter's structured offer, made when the application moves to "offered".
+
+    `differences` is what applications.offer_check.compare() found against the posting when the
+    offer was made (kept, so that a later edit of the posting does not rewrite what the worker was
+    shown); `lowers_take_home` is the staff red flag."""
+
+    __tablename__ = "offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), unique=True)
+    monthly_pay: Mapped[int] = mapped_column(Integer)  # yen, gross
+    housing: Mapped[int] = mapped_column(Integer, default=0)  # deductions, yen a month
+    utilities: Mapped[int] = mapped_column(Integer, default=0)
+    meals: Mapped[int] = mapped_column(Integer, default=0)
+    other: Mapped[int] = mapped_column(Integer, default=0)
+    other_label: Mapped[str | None] = mapped_column(String(200))
+    hours_per_week: Mapped[float] = mapped_column(Float)
+    days_off_per_year: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[date] = mapped_column(Date)
+    contract_months: Mapped[int] = mapped_column(Integer)
+    differences: Mapped[list] = mapped_column(JSON, default=list)
+    lowers_take_home: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=OfferStatus.PENDING)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    application: Mapped[Application] = relationship(back_populates="offer")
+
+    def deductions(self) -> dict[str, int]:
+        return {"housing": self.housing or 0, "utilities": self.utilities or 0, "meals": self.meals or 0,
+                "other": self.other or 0}
 
 
 class ApplicationEvent(db.Model):
@@ -126,4 +169,4 @@ class Notification(db.Model):
     application: Mapped[Application | None] = relationship()
 
 
-__all__ = ["Application", "ApplicationEvent", "ApplicationKind", "DepartureStep", "Notification"]
+__all__ = ["Application", "ApplicationEvent", "ApplicationKind", "DepartureStep", "Notification", "Offer", "OfferStatus"]

@@ -285,11 +285,16 @@ def withdraw(user: User, application: Application, message: str | None) -> None:
 # ---- recruiter actions -------------------------------------------------------------------------
 
 
-def move(user: User, application: Application, target: str, message: str | None) -> None:
-    _move(user, Actor.RECRUITER, application, target, message)
+def move(user: User, application: Application, target: str, message: str | None, offer: dict | None = None) -> None:
+    """The recruiter moves an application. A move to "offered" needs the offer's values (see
+    offers.clean); a refused offer raises offers.OfferError and changes nothing."""
+    _move(user, Actor.RECRUITER, application, target, message, offer=offer)
 
 
-def _move(user: User, actor: Actor, application: Application, target: str, message: str | None) -> None:
+def _move(user: User, actor: Actor, application: Application, target: str, message: str | None, *,
+          offer: dict | None = None) -> None:
+    from portal.applications import offers
+
     try:
         new_state = pipeline.check(application.state, target, actor)
     except pipeline.TransitionError as error:
@@ -297,6 +302,10 @@ def _move(user: User, actor: Actor, application: Application, target: str, messa
     if actor == Actor.RECRUITER and application.seeker_id is None:
         if new_state != State.REJECTED:
             raise ApplicationError(_l("The applicant has deleted their account."))
+    if new_state == State.OFFERED:
+        if offer is None:
+            raise offers.OfferError(_l("Fill in the offer: pay, deductions, hours, days off, start and length."))
+        application.offer = offers.build(application, offer, user.id)
     message = (message or "").strip() or None
     old = application.state
     application.state = new_state
@@ -311,6 +320,33 @@ def _move(user: User, actor: Actor, application: Application, target: str, messa
         else:
             _notify_recruiters(application, "state_changed", message, state=new_state,
                                message_lang=message_templates.written_in(message))
+    db.session.commit()
+    _send_pending()
+
+
+def answer_offer(user: User, application: Application, accept: bool, message: str | None = None) -> None:
+    """The worker accepts or declines the offer on their own application. Declining withdraws the
+    application; accepting leaves it "offered" until the employer marks the hire."""
+    from portal.applications.models import OfferStatus
+    from portal.applications.offers import OfferError
+
+    if user.role != Role.SEEKER or application.seeker_id != user.id:
+        raise OfferError(_l("This is not your application."))
+    offer = application.offer
+    if offer is None or application.state != State.OFFERED:
+        raise OfferError(_l("There is no offer to answer."))
+    if offer.status != OfferStatus.PENDING:
+        raise OfferError(_l("You have already answered this offer."))
+    offer.status = OfferStatus.ACCEPTED if accept else OfferStatus.DECLINED
+    offer.answered_at = utcnow()
+    if not accept:
+        application.events.append(ApplicationEvent(actor_id=user.id, actor_role=Actor.SEEKER, step="offer_declined"))
+        _move(user, Actor.SEEKER, application, State.WITHDRAWN, message or None)
+        return
+    application.updated_at = utcnow()
+    application.events.append(ApplicationEvent(actor_id=user.id, actor_role=Actor.SEEKER, step="offer_accepted",
+                                               message=(message or "").strip() or None))
+    _notify_recruiters(application, "offer_accepted", (message or "").strip() or None)
     db.session.commit()
     _send_pending()
 
@@ -501,6 +537,8 @@ def notification_text(notification: Notification, lang: str) -> str:
         return _("%(subject)s: “%(title)s”.", subject=message_text.TEMPLATE_NAMES[params["template"]], title=title)
     if kind == "message":
         return _("New message about “%(title)s”.", title=title)
+    if kind == "offer_accepted":
+        return _("The applicant accepted the offer for “%(title)s”.", title=title)
     if kind == "contract_terms":
         return _("The contract terms for “%(title)s” are ready to read.", title=title)
     if kind == "documents_requested":

@@ -1,6 +1,7 @@
 """A posting as plain JSON data: what the public API returns (its schema is in portal/web/openapi.py).
 
-Only public fields: nothing about the recruiter, the moderation state or the source.
+Only public fields: nothing about the recruiters or the moderation state. Who stands behind the job
+(`backed_by`, portal/jobs/backing.py) is public on purpose: a worker checks it before applying.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from datetime import UTC
 
 from flask import current_app, url_for
 
+from portal.jobs.backing import backer_for, backer_json
 from portal.jobs.models import Posting
 from portal.jobs.summary import summaries
 from portal.matching.messages import applicants_from_text
@@ -45,4 +47,5 @@ def posting_json(posting: Posting, lang: str) -> dict:
         "date_posted": posted.date().isoformat(),
         "valid_through": posting.valid_through.isoformat() if posting.valid_through else None,
         "summary": summaries(posting, current_app.config["LANGUAGES"]),
+        "backed_by": backer_json(backer_for(posting), lang),
     }

@@ -41,3 +41,15 @@ class ExchangeRateForm(FlaskForm):
     source = StringField(_l("Source"), validators=[Optional(), Length(max=300)],
                          description=_l("For example: State Bank of Pakistan, with the date you read it."))
     submit = SubmitField(_l("Save the rate"))
+
+
+class CheckNumberForm(FlaskForm):
+    """The public look-up of a recruiter's number: read-only, sent by GET (no CSRF token needed)."""
+
+    class Meta:
+        csrf = False
+
+    number = StringField(_l("Licence number or corporate number"), validators=[DataRequired(REQUIRED), Length(max=100)],
+                         description=_l("An Overseas Employment Promoter's licence number (for example 1234/RWP), "
+                                        "or a Japanese company's 13-digit corporate number (法人番号)."))
+    submit = SubmitField(_l("Check"))

@@ -4,6 +4,7 @@ the licence register or of minimum wages, the red flags of postings are read aga
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -37,6 +38,65 @@ def licence_numbers() -> frozenset[str]:
     rows = db.session.execute(select(OepLicence.number, OepLicence.valid_until)
                               .where(OepLicence.status == LicenceStatus.VALID)).all()
     return frozenset(normalise_licence(number) for number, until in rows if until is None or until >= day)
+
+
+def licence_status(number: str | None) -> tuple[str, OepLicence | None]:
+    """What the register says of a licence number: valid, expired (valid but past its date),
+    suspended, cancelled, or unknown (not in the register), with the register's row."""
+    normalised = normalise_licence(number)
+    if not normalised:
+        return "unknown", None
+    row = db.session.scalar(select(OepLicence).where(OepLicence.number == normalised))
+    if row is None:
+        return "unknown", None
+    if row.status == LicenceStatus.VALID:
+        return ("expired" if row.valid_until is not None and row.valid_until < today() else "valid"), row
+    return row.status, row
+
+
+@dataclass(frozen=True)
+class NumberCheck:
+    """What the site knows of a number someone typed (the public "check a recruiter" page)."""
+
+    kind: str  # corporate_number | licence
+    number: str  # normalised
+    status: str  # corporate numbers: found | not_found; licences: licence_status()
+    organisations: tuple = ()  # accounts.Organisation rows that gave this number
+    licence: OepLicence | None = None
+    nta_url: str | None = None
+
+
+class NumberCheckError(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def check_number(value: str | None) -> NumberCheck:
+    """A corporate number (13 digits, check digit right) or an OEP licence number, looked up in the
+    organisations and in the licence register. Raises NumberCheckError for input that is neither."""
+    from portal.accounts.identifiers import is_valid_corporate_number, normalise_identifier, nta_url
+    from portal.accounts.models import Organisation, OrganisationKind
+
+    typed = normalise_identifier((value or "").strip()[:100]) or ""
+    if not typed:
+        raise NumberCheckError(_l("Enter a licence number or a corporate number."))
+    if typed.isdigit() and len(typed) == 13:
+        if not is_valid_corporate_number(typed):
+            raise NumberCheckError(_l("This is not a valid 13-digit corporate number. Please check the digits."))
+        rows = db.session.scalars(select(Organisation).where(
+            (Organisation.corporate_number == typed) | (Organisation.corporate_number_clash == typed))
+            .order_by(Organisation.id)).all()
+        return NumberCheck("corporate_number", typed, "found" if rows else "not_found", tuple(rows),
+                           nta_url=nta_url(typed))
+    licence = normalise_licence(typed)
+    if not licence or len(licence) > 40:
+        raise NumberCheckError(_l("Enter a licence number or a corporate number."))
+    status, row = licence_status(licence)
+    promoters = [organisation for organisation in db.session.scalars(
+        select(Organisation).where(Organisation.kind == OrganisationKind.OEP, Organisation.oep_licence.is_not(None)))
+        if normalise_licence(organisation.oep_licence) == licence]
+    return NumberCheck("licence", licence, status, tuple(promoters), licence=row)
 
 
 # ---- reading -----------------------------------------------------------------------------------------

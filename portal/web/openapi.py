@@ -4,6 +4,7 @@ so a change to portal/web/api.py or portal/jobs/serialize.py that is not made he
 from __future__ import annotations
 
 from portal import MAX_ROW_ID
+from portal.accounts.models import OrganisationKind
 from portal.jobs.models import EmploymentType, JapaneseLevel, SalaryUnit, VISA_CODES
 from portal.jobs.search import DEFAULT_PER_PAGE, LEVEL_RANK, MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_LENGTH, SORTS
 
@@ -34,7 +35,7 @@ SCHEMAS: dict[str, dict] = {
         "additionalProperties": False,
         "required": ["id", "url", "title", "sector", "occupation", "prefecture", "location", "employer", "salary",
                      "monthly_jpy", "japanese_level", "visa", "employment_type", "sub_area", "dispatch",
-                     "applicants_from", "applicants_from_text", "date_posted", "valid_through", "summary"],
+                     "applicants_from", "applicants_from_text", "date_posted", "valid_through", "summary", "backed_by"],
         "properties": {
             "id": {"type": "integer", "minimum": 1},
             "url": {"type": "string", "format": "uri", "description": "The job page, in the language asked for."},
@@ -79,6 +80,7 @@ SCHEMAS: dict[str, dict] = {
                 "properties": {lang: {"type": "array", "items": {"$ref": REF + "SummaryLine"}}
                                for lang in ("en", "ja", "ur")},
             },
+            "backed_by": {"$ref": REF + "BackedBy"},
         },
     },
     "SummaryLine": {
@@ -103,6 +105,51 @@ SCHEMAS: dict[str, dict] = {
                                     "stated. Nationwide and remote postings are found under every prefecture."},
             "prefectures": {"type": "array", "items": {"type": "string", "pattern": "^[0-9]{2}$"},
                             "description": "Every prefecture named, in the posting's order (empty when none)."},
+        },
+    },
+    "BackedBy": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kind", "organisation", "source"],
+        "description": "Who stands behind the job: the organisation that posted it, or the site it was imported from.",
+        "properties": {
+            "kind": {"type": "string", "enum": ["organisation", "import", "unknown"]},
+            "organisation": {"oneOf": [{"type": "null"}, {"$ref": REF + "Organisation"}]},
+            "source": {
+                "oneOf": [{"type": "null"}, {
+                    "type": "object", "additionalProperties": False, "required": ["name", "url"],
+                    "properties": {"name": NULLABLE_STRING, "url": {"type": ["string", "null"], "format": "uri"}},
+                }],
+            },
+        },
+    },
+    "Organisation": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["name", "kind", "kind_label", "verified_on", "corporate_number", "corporate_number_url",
+                     "oep_licence"],
+        "properties": {
+            "name": {"type": "string"},
+            "kind": {"type": "string", "enum": [kind.value for kind in OrganisationKind]},
+            "kind_label": {"type": "string", "description": "The kind, in the language asked for."},
+            "verified_on": {"type": ["string", "null"], "format": "date",
+                            "description": "When staff last verified the organisation; null if never."},
+            "corporate_number": {"type": ["string", "null"], "pattern": "^[0-9]{13}$",
+                                 "description": "Japanese corporate number (法人番号)."},
+            "corporate_number_url": {"type": ["string", "null"], "format": "uri",
+                                     "description": "The number's page on the National Tax Agency's publication site."},
+            "oep_licence": {
+                "oneOf": [{"type": "null"}, {
+                    "type": "object", "additionalProperties": False,
+                    "required": ["number", "status", "status_label", "valid_until"],
+                    "properties": {
+                        "number": NULLABLE_STRING,
+                        "status": {"type": "string", "enum": ["valid", "expired", "suspended", "cancelled", "unknown"]},
+                        "status_label": {"type": "string"},
+                        "valid_until": {"type": ["string", "null"], "format": "date"},
+                    },
+                }],
+            },
         },
     },
     "Salary": {

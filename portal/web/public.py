@@ -6,9 +6,11 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 
+from portal.accounts.organisation_forms import ORGANISATION_KIND_NAMES
 from portal.extensions import db, limiter
 from portal.i18n import current_language
 from portal.jobs import services
+from portal.jobs.backing import backer_for
 from portal.jobs.models import Posting
 from portal.jobs.search import LEVEL_RANK, SORTS, open_jobs_by_sector, parse_params, public_condition, search
 from portal.jobs.structured import description_html, job_posting, script_json
@@ -118,6 +120,8 @@ def render_job(posting_id: int, *, apply_form=None, status: int = 200, count_vie
         structured=structured,
         match_result=match_result,
         application_box=application_box,
+        backer=backer_for(posting),
+        organisation_kind_names=ORGANISATION_KIND_NAMES,
     ), status
 
 
@@ -149,6 +153,29 @@ def quick_match():
         else:
             status = 400
     return render_template("public/match.html", form=form, matches=results, ref=ref), status
+
+
+@bp.get("/recruiters/check")
+@limiter.limit("30 per minute")
+def check_recruiter():
+    """Anyone: what the site knows of a licence number or a corporate number. Nothing is stored."""
+    from portal.registers import services as registers
+    from portal.registers.forms import CheckNumberForm
+
+    form = CheckNumberForm(request.args)
+    result = None
+    status = 200
+    if request.args:
+        if form.validate():
+            try:
+                result = registers.check_number(form.number.data)
+            except registers.NumberCheckError as error:
+                form.number.errors.append(str(error.message))
+                status = 400
+        else:
+            status = 400
+    return render_template("public/check_recruiter.html", form=form, result=result,
+                           organisation_kind_names=ORGANISATION_KIND_NAMES), status
 
 
 @bp.route("/alerts/unsubscribe/<token>", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from portal.applications.forms import ContractForm, MessageForm, MoveForm, StepF
 from portal.applications.labels import MOVE_NAMES
 from portal.applications.models import Application
 from portal.applications.pipeline import Actor
+from portal.extensions import db
 from portal.security import guard_area, require_active_organisation
 from portal.taxonomy.lookup import reference
 
@@ -63,8 +64,12 @@ def _render_applicant(application: Application, move_form=None, message_form=Non
     if contract_form is None:
         contract_form = ContractForm(formdata=None, data={"terms_en": application.contract_terms_en,
                                                           "terms_ja": application.contract_terms_ja})
+    from portal.applications import offers
+
     return render_template(
         "recruiter/applicant.html", application=application, match=applications.match_for(application),
+        offer_differences=offers.explain(application.offer) if application.offer else [],
+        offer_categories=offers.category_names(),
         move_form=move_form or _move_form(application), message_form=message_form or MessageForm(formdata=None),
         template_form=template_form or TemplateMessageForm(formdata=None),
         contract_form=contract_form, steps=steps, step_forms=forms, has_checklist=pipeline.has_checklist(application.state),
@@ -96,11 +101,17 @@ def move_applicant(application_id: int):
     form = _move_form(application, request.form)
     if not form.validate_on_submit():
         return _render_applicant(application, move_form=form, status=400)
+    offer = form.offer_values() if form.state.data == pipeline.State.OFFERED else None
     try:
-        applications.move(current_user, application, form.state.data, form.message.data)
+        applications.move(current_user, application, form.state.data, form.message.data, offer=offer)
     except applications.ApplicationError as error:
-        flash(str(error.message), "error")
-        return _render_applicant(application, move_form=form, status=400)
+        db.session.rollback()  # nothing of a refused move or offer stays in the session
+        field = getattr(error, "field", None)
+        if field and f"offer_{field}" in form:
+            form[f"offer_{field}"].errors.append(str(error.message))
+        else:
+            flash(str(error.message), "error")
+        return _render_applicant(_application(application_id), move_form=form, status=400)
     flash(_("The application has been updated. The applicant has been told."), "success")
     return redirect(url_for(".applicant", application_id=application.id))
 

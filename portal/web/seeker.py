@@ -241,10 +241,11 @@ def applications():
     return render_template("seeker/applications.html", applications=applications_service.seeker_applications(current_user))
 
 
-def _render_application(application, withdraw_form=None, message_form=None, step_forms=None, status=200):
-    from portal.applications import pipeline
+def _render_application(application, withdraw_form=None, message_form=None, step_forms=None, status=200,
+                        answer_form=None):
+    from portal.applications import offers, pipeline
     from portal.applications import services as applications_service
-    from portal.applications.forms import MessageForm, StepForm, WithdrawForm
+    from portal.applications.forms import MessageForm, OfferAnswerForm, StepForm, WithdrawForm
 
     steps = applications_service.checklist(application)
     forms = step_forms or {}
@@ -258,7 +259,31 @@ def _render_application(application, withdraw_form=None, message_form=None, step
         can_withdraw=pipeline.is_open(application.state), has_checklist=pipeline.has_checklist(application.state),
         is_portal=application.kind == "portal", terms=application.contract_terms(current_language()),
         external_url=applications_service.external_url(application.posting),
+        offer=application.offer, answer_form=answer_form or OfferAnswerForm(formdata=None),
+        offer_differences=offers.explain(application.offer) if application.offer else [],
+        offer_categories=offers.category_names(),
+        offer_estimate=offers.take_home(application.offer) if application.offer else None,
     ), status
+
+
+@bp.post("/applications/<int:application_id>/offer")
+def answer_offer(application_id: int):
+    """Accept or decline the offer on one's own application (the other buttons are ignored)."""
+    from portal.applications import services as applications_service
+    from portal.applications.forms import OfferAnswerForm
+
+    application = _own_application(application_id)
+    form = OfferAnswerForm()
+    if not form.validate_on_submit() or not (form.accept.data or form.decline.data):
+        return _render_application(application, answer_form=form, status=400)
+    try:
+        applications_service.answer_offer(current_user, application, bool(form.accept.data), form.message.data)
+    except applications_service.ApplicationError as error:
+        flash(str(error.message), "error")
+        return _render_application(application, answer_form=form, status=400)
+    flash(_("You accepted the offer. The employer has been told.") if form.accept.data
+          else _("You declined the offer. The employer has been told."), "success")
+    return redirect(url_for(".application", application_id=application.id))
 
 
 @bp.get("/applications/<int:application_id>")

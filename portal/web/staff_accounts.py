@@ -46,7 +46,8 @@ def organisations():
             else organisation_services.organisations_by_status(status))
     counts = dict(db.session.execute(select(Organisation.status, func.count()).group_by(Organisation.status)).all())
     return render_template("staff/organisations.html", organisations=rows, status=status, counts=counts,
-                           statuses=[s.value for s in OrganisationStatus])
+                           statuses=[s.value for s in OrganisationStatus],
+                           clashes=organisation_services.number_clashes(rows))
 
 
 @bp.get("/organisations/<int:organisation_id>")

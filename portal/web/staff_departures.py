@@ -19,6 +19,15 @@ def index():
                            step_count=len(pipeline.STEPS))
 
 
+@bp.get("/offers")
+def flagged_offers():
+    """Offers that give the worker less money than the ad: lower pay, or deductions the ad did not name."""
+    from portal.applications import offers
+
+    rows = [(offer, offers.explain(offer)) for offer in offers.flagged()]
+    return render_template("staff/offers.html", rows=rows)
+
+
 @bp.get("/<int:application_id>")
 def departure(application_id: int):
     application = db.session.get(Application, application_id)

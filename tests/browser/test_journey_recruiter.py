@@ -6,6 +6,7 @@ the applicant to "offered". Every page visited is checked with axe (WCAG 2.1 AA)
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -18,6 +19,7 @@ from portal.applications.models import Application
 from portal.extensions import db as _db
 from portal.jobs.demo import ACCOUNTS
 from portal.jobs.models import Posting
+from portal.timeutil import today
 
 from tests.browser.conftest import PHONE, confirm_address, labels_in, visited
 
@@ -84,6 +86,11 @@ JA = {
     "Applicant: %(name)s": "応募者：%(name)s",
     "New status": "新しい状態",
     "Message to the applicant (optional)": "応募者へのメッセージ（任意）",
+    "Monthly pay before deductions (yen)": "控除前の月給（円）",
+    "Working hours a week": "週の労働時間",
+    "Days off a year": "年間休日",
+    "Start date": "開始日",
+    "Contract length (months)": "契約期間（か月）",
     "Change status": "状態を変更する",
     "The application has been updated. The applicant has been told.": "応募を更新しました。応募者に知らせました。",
     "Shortlist": "書類選考を通過にする",
@@ -280,6 +287,11 @@ def test_new_recruiter_from_registration_to_an_offer(live_server, page, browser,
         if state == "offered":
             page.get_by_label(t(lang, "Message to the applicant (optional)"), exact=True).fill(
                 "We would like to offer you the job." if lang == "en" else "内定をお知らせします。")
+            for label, value in (("Monthly pay before deductions (yen)", "300000"),
+                                 ("Working hours a week", "40"), ("Days off a year", "105"),
+                                 ("Start date", (today() + timedelta(days=90)).isoformat()),
+                                 ("Contract length (months)", "12")):
+                page.get_by_label(t(lang, label), exact=True).fill(value)
         submit(page, page.get_by_role("button", name=t(lang, "Change status")))
         expect(page.get_by_role("status")).to_contain_text(
             t(lang, "The application has been updated. The applicant has been told."))

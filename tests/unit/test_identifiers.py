@@ -46,3 +46,12 @@ def test_typed_corporate_numbers_are_normalised_then_checked(typed, number, vali
 
 def test_normalise_identifier_empty():
     assert normalise_identifier("  ") is None and normalise_identifier(None) is None
+
+
+def test_the_national_tax_agency_page_of_a_corporate_number():
+    from portal.accounts.identifiers import nta_url
+
+    assert nta_url("1180301018771") == (
+        "https://www.houjin-bangou.nta.go.jp/henkorireki-johoto.html?selHouzinNo=1180301018771")
+    assert nta_url("1180301018772") is None  # wrong check digit: no link to a page that does not exist
+    assert nta_url(None) is None and nta_url("") is None

@@ -126,6 +126,10 @@ POLICY: dict[str, frozenset[str]] = {
     "recruiter_applications.update_applicant_step": frozenset({"recruiter"}),
     "staff_departures.index": frozenset({"staff"}),
     "staff_departures.departure": frozenset({"staff"}),
+    # ---- who stands behind a job, offers checked against the ad ----
+    "seeker.answer_offer": frozenset({"seeker"}),
+    "staff_departures.flagged_offers": frozenset({"staff"}),
+    "public.check_recruiter": EVERYONE,
     "notifications.index": SIGNED_IN,
     "notifications.mark_read": SIGNED_IN,
     # ---- guidance (issue 8) ----
@@ -216,6 +220,7 @@ SAMPLE_ARGS: dict[str, dict] = {
     "recruiter_applications.save_contract_terms": {"application_id": 1},
     "recruiter_applications.update_applicant_step": {"application_id": 1, "step": "arrived"},
     "staff_departures.departure": {"application_id": 1},
+    "seeker.answer_offer": {"application_id": 1},
     # guidance (issue 8)
     "guide.article": {"slug": "routes"},
     "guide.sector": {"code": "nursing_care"},

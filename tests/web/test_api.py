@@ -194,6 +194,9 @@ def test_job_detail(client, spec, world):
         "date_posted": today().isoformat(),
         "valid_through": (today() + timedelta(days=30)).isoformat(),
         "summary": body["summary"],  # its contents: tests/web/test_summary.py
+        "backed_by": {"kind": "organisation", "source": None, "organisation": {
+            "name": "Test Employer Co., Ltd.", "kind": "employer", "kind_label": "Employer in Japan",
+            "verified_on": None, "corporate_number": None, "corporate_number_url": None, "oep_licence": None}},
     }
     assert set(body["summary"]) == {"en", "ja", "ur"}
 

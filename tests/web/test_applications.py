@@ -25,6 +25,11 @@ from portal.timeutil import today, utcnow
 from tests.conftest import TEST_PASSWORD, csrf_token_from, make_organisation, make_user
 from tests.unit.test_cv import PDF
 
+# An offer that matches make_posting()'s ad (monthly pay 220,000 yen, no costs, no hours stated).
+OFFER = {"offer_monthly_pay": "220000", "offer_housing": "0", "offer_utilities": "0", "offer_meals": "0",
+         "offer_other": "0", "offer_hours_per_week": "40", "offer_days_off_per_year": "105",
+         "offer_start_date": (today() + timedelta(days=60)).isoformat(), "offer_contract_months": "12"}
+
 PROFILE = {"trades-0-trade": "welder", "trades-0-years": "4", "jlpt_level": "N4",
            "skills_tests-0-sector": "industrial_products", "skills_tests-0-sub_area": "industrial_products/machining",
            "skills_tests-0-level": "i",
@@ -237,7 +242,8 @@ def test_pipeline_notifications_and_road_to_departure(app, world):
 
     for state, message in (("shortlisted", "Your profile looks good."), ("interview", "Interview on Zoom, Monday."),
                            ("offered", "We are happy to offer you the job.")):
-        response = post(recruiter_client, f"{applicant_page}/status", {"state": state, "message": message},
+        response = post(recruiter_client, f"{applicant_page}/status",
+                        {"state": state, "message": message, **(OFFER if state == "offered" else {})},
                         page=applicant_page)
         assert response.status_code == 302, response.get_data(as_text=True)
         assert the_application(posting.id).state == state

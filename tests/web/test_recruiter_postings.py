@@ -128,7 +128,7 @@ def test_the_whole_journey(app, client, db, lang):
 
     # A seeker applies in the same language; the recruiter shortlists, interviews and offers.
     from portal.applications.models import Application, DepartureStep
-    from tests.web.test_applications import PROFILE, apply, post, sign_in
+    from tests.web.test_applications import OFFER, PROFILE, apply, post, sign_in
 
     seeker = make_user("seeker", locale=lang)
     seeker_client = sign_in(app, seeker)
@@ -140,7 +140,8 @@ def test_the_whole_journey(app, client, db, lang):
     listing = client.get(f"/{lang}/recruiter/postings/{posting.id}/applicants").get_data(as_text=True)
     assert applicant_page in listing
     for state in ("shortlisted", "interview", "offered"):
-        assert post(client, f"{applicant_page}/status", {"state": state}, page=applicant_page).status_code == 302
+        data = {"state": state, **(OFFER if state == "offered" else {})}
+        assert post(client, f"{applicant_page}/status", data, page=applicant_page).status_code == 302
     assert post(client, f"{applicant_page}/contract", {"terms_en": "Monthly pay 220,000 yen.",
                                                        "terms_ja": "月給220,000円。"}, page=applicant_page).status_code == 302
 
