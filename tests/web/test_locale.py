@@ -197,6 +197,11 @@ def test_recruiters_work_in_english_or_japanese_even_from_an_urdu_page(client, d
     assert response.status_code == 302
     user = db.session.scalar(db.select(User).where(User.email == "urdu-recruiter@example.org"))
     assert user.locale == "en"  # their pages are English or Japanese
+    # Registering signs nobody in (it must not reveal whether the address was taken): sign in.
+    signed_in = client.post("/en/login", data={"csrf_token": form_token(client, "/en/login"),
+                                               "email": "urdu-recruiter@example.org",
+                                               "password": "a long enough password here"})
+    assert signed_in.status_code == 302
     choices = client.get("/en/account/").get_data(as_text=True)
     assert 'value="ja"' in choices and 'value="ur"' not in choices
 
