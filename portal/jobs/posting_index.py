@@ -76,6 +76,7 @@ def _columns():
         func.coalesce(day, NO_DATE), func.coalesce(micros, 0), func.coalesce(Posting.monthly_jpy, -1),
         Posting.sector_code, Posting.prefecture_code, Posting.japanese_level, Posting.employment_type,
         visa_bits, flag(Posting.support_housing.is_(True)), Posting.occupation_code,
+        flag(func.coalesce(Posting.title_en, "") != "") + 2 * flag(func.coalesce(Posting.title_ja, "") != ""),
     )
 
 
@@ -97,13 +98,13 @@ class Vocabularies:
 
 
 COLUMNS = ("ids", "listed", "valid_through", "published", "monthly", "sector", "prefecture", "level",
-           "employment", "visa", "housing", "occupation")
+           "employment", "visa", "housing", "occupation", "languages")
 
 
 def _arrays(vocab: Vocabularies, rows: list) -> dict[str, np.ndarray]:
     """Rows of _columns() as one array per attribute, in the rows' order."""
     if not rows:
-        columns = [()] * 12
+        columns = [()] * len(COLUMNS)
     else:
         columns = list(zip(*rows))
 
@@ -123,6 +124,7 @@ def _arrays(vocab: Vocabularies, rows: list) -> dict[str, np.ndarray]:
         "visa": ints(9, np.uint8),
         "housing": ints(10, bool),
         "occupation": vocab.occupations.positions(columns[11]),
+        "languages": ints(12, np.uint8),  # bit 0: a title in English, bit 1: in Japanese (relevance)
     }
 
 
