@@ -350,6 +350,13 @@ def open_jobs_by_sector() -> dict[str, int]:
     return snapshot.vocab.sectors.counts(snapshot.sector[snapshot.open_on(today())])
 
 
+def open_jobs_by_prefecture() -> dict[str, int]:
+    """Open postings per prefecture (the home page), in prefecture-code order."""
+    snapshot = posting_index.current()
+    counts = snapshot.vocab.prefectures.counts(snapshot.prefecture[snapshot.open_on(today())])
+    return {code: counts[code] for code in snapshot.vocab.prefectures.codes if code in counts}
+
+
 def _facets(snapshot: posting_index.Snapshot, base: np.ndarray, masks: dict[str, np.ndarray]) -> Facets:
     """Counts per filter value, each group leaving out its own filter (so other values stay reachable)."""
     vocab = snapshot.vocab

@@ -54,7 +54,7 @@ class Reference:
     loaded_at: float
     # A trade's names (mason, 左官, مستری) → its occupation codes; the Latin words typos are corrected to.
     occupation_words: dict[str, frozenset[str]] = field(default_factory=dict)
-    suggestion_words: frozenset[str] = frozenset()
+    suggestion_words: dict[str, int] = field(default_factory=dict)  # word → preference (English 0)
     romaji: dict[str, str] = field(default_factory=dict)  # yousetsu → 溶接
 
 
@@ -66,14 +66,18 @@ def load(session=None) -> Reference:
     session = session or db.session
     sectors = session.scalars(select(Sector).order_by(Sector.sort_order)).all()
     concepts: dict[str, set[str]] = {}
-    for concept, term in session.execute(select(Synonym.concept, Synonym.term)):
+    languages: list[tuple[str, str]] = []
+    for concept, term, lang in session.execute(select(Synonym.concept, Synonym.term, Synonym.lang)):
         concepts.setdefault(concept, set()).add(normalise(term))
+        languages.append((term, lang))
     trades = {t.code: TradeLabel(t.code, t.name_en, t.name_ja, t.name_ur, tuple(t.isco_codes), tuple(t.sector_codes))
               for t in session.scalars(select(Trade))}
     trade_words, occupation_words = trade_concepts(trades.values())
     concepts.update(trade_words)
     romaji = romaji_concepts(load_romaji())
     concepts.update(romaji)
+    languages += [(trade.en, "en") for trade in trades.values()]
+    languages += [(spelling, "romaji") for spellings in romaji.values() for spelling in spellings]
     synonyms: dict[str, set[str]] = {}
     for terms in concepts.values():
         for term in terms:
@@ -92,7 +96,7 @@ def load(session=None) -> Reference:
         synonyms={term: frozenset(terms) for term, terms in synonyms.items()},
         loaded_at=time.monotonic(),
         occupation_words={word: frozenset(codes) for word, codes in occupation_words.items()},
-        suggestion_words=suggestion_words(synonyms),
+        suggestion_words=suggestion_words(languages),
         romaji=romaji_spellings(romaji),
     )
 

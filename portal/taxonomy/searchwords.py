@@ -127,22 +127,25 @@ def within_one_edit(a: str, b: str) -> bool:
     return short[i:] == long[i + 1:]
 
 
-def suggestion_words(terms: Iterable[str]) -> frozenset[str]:
-    """The Latin words a typo may be corrected to: single words of the dictionary, four letters or more."""
-    words = set()
-    for term in terms:
+def suggestion_words(terms: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """The Latin words a typo may be corrected to, from (term, language) pairs: single words of the
+    dictionary, four letters or more, each with its preference (English 0, Urdu or romaji 1)."""
+    words: dict[str, int] = {}
+    for term, lang in terms:
+        term = normalise(term)
         if term and not is_cjk(term[0]) and " " not in term and len(term) >= 4 and term.isalpha():
-            words.add(term)
-    return frozenset(words)
+            words[term] = min(words.get(term, 9), 0 if lang == "en" else 1)
+    return words
 
 
-def suggest(word: str, vocabulary: frozenset[str]) -> str | None:
+def suggest(word: str, vocabulary: Mapping[str, int]) -> str | None:
     """The dictionary word one edit away from a word the dictionary does not know (None if it knows
-    it, or nothing is that close). Of several, the alphabetically first, so the answer is stable."""
+    it, or nothing is that close). Of several, an English one first, then alphabetically, so the
+    answer is stable (weldr → welder, not the Urdu spelling weldar)."""
     word = normalise(word)
     if len(word) < 4 or not word.isalpha() or is_cjk(word[0]) or word in vocabulary or singular(word) in vocabulary:
         return None
     if any(known.startswith(word) for known in vocabulary):  # a word being typed, not a typo
         return None
-    close = sorted(known for known in vocabulary if within_one_edit(word, known))
-    return close[0] if close else None
+    close = sorted((vocabulary[known], known) for known in vocabulary if within_one_edit(word, known))
+    return close[0][1] if close else None
