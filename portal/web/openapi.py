@@ -226,7 +226,8 @@ BAD_PARAMETER = _json("A query parameter was not accepted; `param` names it.", "
 
 def _lang_parameter(languages: tuple[str, ...], default: str) -> dict:
     return _query("lang", {"type": "string", "enum": list(languages), "default": default},
-                  "Language of each posting's `url` (its job page) and of its `employer` name.")
+                  "Language of each posting's `url` (its job page) and of its `employer` name; best match "
+                  "puts postings with a title in this language first.")
 
 
 def _search_parameters() -> list[dict]:
