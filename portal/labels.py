@@ -93,6 +93,7 @@ SALARY_FORMATS = {
 }
 
 SORT_NAMES = {
+    "relevance": _l("Best match"),
     "newest": _l("Newest first"),
     "pay": _l("Highest pay first"),
     "closing": _l("Closing soonest first"),

@@ -5,6 +5,7 @@ Every ORM save goes through the before_flush hook; bulk inserts call `derived_va
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from sqlalchemy import event, inspect, select, text, update
@@ -14,7 +15,18 @@ from portal.jobs.models import Posting, monthly_estimate
 from portal.jobs.textindex import index_tokens
 from portal.taxonomy.lookup import Reference, load, reference
 
-TEXT_FIELDS = ("title", "description", "requirements", "employer_name", "city")
+TEXT_FIELDS = ("description", "requirements", "employer_name", "city")
+STRONG_FIELDS = ("title",)  # with the field's and the occupation's names: what relevance weighs most
+
+
+_HEAD_END = re.compile(r",|\(|（| and | in | for | of | except ")
+
+
+def occupation_head(name: str) -> tuple[str, str]:
+    """An occupation title as its head and the rest: "Motor vehicle mechanics and repairers"
+    → ("Motor vehicle mechanics", " and repairers"); 清掃スタッフ（ビル・ホテル） → 清掃スタッフ."""
+    match = _HEAD_END.search(name)
+    return (name, "") if match is None else (name[:match.start()], name[match.start():])
 
 
 def derived_values(values: Mapping, organisation_names: tuple[str | None, str | None] = (None, None),
@@ -23,19 +35,29 @@ def derived_values(values: Mapping, organisation_names: tuple[str | None, str | 
     ref = ref or reference()
     texts: list[str | None] = [values.get(f"{name}_{lang}") for name in TEXT_FIELDS for lang in ("en", "ja")]
     texts.extend(organisation_names)
+    strong: list[str | None] = [values.get(f"{name}_{lang}") for name in STRONG_FIELDS for lang in ("en", "ja")]
     sector = ref.sectors.get(values.get("sector_code") or "")
     prefecture = ref.prefectures.get(values.get("prefecture_code") or "")
     occupation = ref.occupations.get(values.get("occupation_code") or "")
     sub_area = ref.sub_areas.get((values.get("sector_code"), values.get("sub_area")))
-    for label in (sector, prefecture, occupation, sub_area):
+    for label in (prefecture, sub_area):
         if label is not None:
             texts.extend((label.en, label.ja))
+    if sector is not None:  # the field says what the job is, as the title does
+        strong.extend((sector.en, sector.ja))
+    if occupation is not None:
+        # ISCO titles run long ("Cleaners and helpers in offices, hotels and …"): only their head
+        # says what the job is; the rest is indexed like the description.
+        for name in (occupation.en, occupation.ja):
+            head, rest = occupation_head(name)
+            strong.append(head)
+            texts.append(rest)
     if prefecture is not None:
         region = ref.regions.get(prefecture.region)
         if region is not None:
             texts.extend((region.en, region.ja))
     return {
-        "search_tokens": index_tokens(texts),
+        "search_tokens": index_tokens(texts, strong, [occupation.code] if occupation is not None else []),
         "monthly_jpy": monthly_estimate(values.get("salary_min"), values.get("salary_unit"), values.get("hours_per_week")),
     }
 

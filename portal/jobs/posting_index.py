@@ -87,6 +87,7 @@ def _columns():
         Posting.sub_area, Posting.applicants_from, flag(Posting.dispatch.is_(True)),
         case(((Posting.salary_min.is_(None) & Posting.salary_max.is_(None)), None), else_=Posting.salary_unit),
         Posting.location_kind, case((Posting.location_kind == "places", place_codes), else_=None),
+        flag(func.coalesce(Posting.title_en, "") != "") + 2 * flag(func.coalesce(Posting.title_ja, "") != ""),
     )
 
 
@@ -129,7 +130,7 @@ class Vocabularies:
 
 
 COLUMNS = ("ids", "listed", "valid_through", "published", "monthly", "sector", "prefecture", "level",
-           "employment", "visa", "housing", "occupation", "verdict_key", "places")
+           "employment", "visa", "housing", "occupation", "verdict_key", "places", "languages")
 # Location kinds that may put the worker in any prefecture: they are under every prefecture filter.
 EVERYWHERE_KINDS = ("nationwide", "remote")
 
@@ -137,7 +138,7 @@ EVERYWHERE_KINDS = ("nationwide", "remote")
 def _arrays(vocab: Vocabularies, rows: list) -> dict[str, np.ndarray]:
     """Rows of _columns() as one array per attribute, in the rows' order."""
     if not rows:
-        columns = [()] * 18
+        columns = [()] * 19  # one per value _columns() reads
     else:
         columns = list(zip(*rows))
 
@@ -162,6 +163,7 @@ def _arrays(vocab: Vocabularies, rows: list) -> dict[str, np.ndarray]:
              for sub_area, applicants, employment, dispatch, unit
              in zip(columns[12], columns[13], columns[8], columns[14], columns[15])]),
         "places": _place_bits(vocab.prefectures, columns[6], columns[16], columns[17]),
+        "languages": ints(18, np.uint8),  # bit 0: a title in English, bit 1: in Japanese (relevance)
     }
 
 

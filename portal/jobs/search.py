@@ -16,14 +16,17 @@ from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.jobs import posting_index
+from portal.jobs import posting_index, relevance
 from portal.jobs.models import EmploymentType, JapaneseLevel, Posting, PostingStatus, VISA_CODES
-from portal.jobs.textindex import fts5_query, parse_query, tsquery
+from portal.jobs.textindex import (Term, fts5_query, parse_query, phrase_term, strong_term, trade_occupation_term,
+                                   tsquery)
 from portal.matching.engine import JAPANESE_RANK
 from portal.taxonomy.lookup import reference
 from portal.timeutil import today
 
-SORTS = ("newest", "pay", "closing")
+# "relevance" is best match for search words; with none, it is the newest first.
+SORTS = ("relevance", "newest", "pay", "closing")
+DEFAULT_SORT = "relevance"
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 MAX_PAGE = 1000
@@ -51,7 +54,7 @@ class SearchParams:
     employment_type: str | None = None
     min_pay: int | None = None
     housing: bool = False
-    sort: str = "newest"
+    sort: str = DEFAULT_SORT
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
 
@@ -68,7 +71,7 @@ class SearchParams:
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.to_args(sort="newest", page=1, per_page=DEFAULT_PER_PAGE))
+        return bool(self.to_args(sort=DEFAULT_SORT, page=1, per_page=DEFAULT_PER_PAGE))
 
 
 def _int(args: Mapping, name: str, low: int, high: int) -> int | None:
@@ -156,6 +159,7 @@ class SearchResult:
     items: list[Posting]
     total: int
     facets: Facets | None
+    scores: dict[int, int] | None = None  # posting id → relevance score, when ordered by relevance
 
     @property
     def pages(self) -> int:
@@ -199,6 +203,11 @@ KEYWORD_CACHE_SIZE = 256
 _keyword_cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
 
 
+def query_terms(q: str) -> list[Term]:
+    ref = reference()
+    return parse_query(q, ref.synonyms, ref.occupation_words, ref.romaji)
+
+
 def keyword_ids(q: str, generation: object = None) -> np.ndarray | None:
     """Ids of the postings (public or not) whose text matches the query; None when it has no words.
 
@@ -206,9 +215,13 @@ def keyword_ids(q: str, generation: object = None) -> np.ndarray | None:
     reused only for the same one. The database joins the ids into one string: a common word
     matches tens of thousands of postings, and one value is read far faster than as many rows.
     """
-    terms = parse_query(q, reference().synonyms)
+    terms = query_terms(q)
     if not terms:
         return None
+    return _cached_ids(terms, generation)
+
+
+def _cached_ids(terms: list[Term], generation: object) -> np.ndarray:
     key = (str(db.engine.url), generation, repr(terms))
     cached = _keyword_cache.get(key) if generation is not None and KEYWORD_CACHE_SIZE else None
     if cached is not None:
@@ -304,22 +317,51 @@ def _all(base: np.ndarray, masks) -> np.ndarray:
     return result
 
 
-def search(params: SearchParams, *, with_facets: bool = True) -> SearchResult:
-    """Filter, count and order in the process's posting snapshot; read only the page's postings."""
+def search(params: SearchParams, *, with_facets: bool = True, lang: str | None = None) -> SearchResult:
+    """Filter, count and order in the process's posting snapshot; read only the page's postings.
+    `lang` is the searcher's language: best match puts postings titled in it first."""
     snapshot = posting_index.current()
+    generation = (snapshot.newest_update, snapshot.built_at)
     base = snapshot.open_on(today())
-    if params.q:
-        ids = keyword_ids(params.q, (snapshot.newest_update, snapshot.built_at))
-        if ids is not None:
-            base &= snapshot.mask_of(ids)
+    terms = query_terms(params.q) if params.q else []
+    if terms:
+        base &= snapshot.mask_of(_cached_ids(terms, generation))
     if params.min_pay:
         base &= snapshot.monthly >= params.min_pay  # not a facet: it narrows every count
     masks = _filter_masks(snapshot, params)
     matching = _all(base, masks.values())
     total = int(np.count_nonzero(matching))
-    page_ids = snapshot.page(matching, params.sort, (params.page - 1) * params.per_page, params.per_page)
+    offset = (params.page - 1) * params.per_page
+    scores = None
+    if params.sort == "relevance" and terms:
+        page_ids, scores = _best_matches(snapshot, matching, terms, generation, lang, offset, params.per_page)
+    else:  # with no words every score is the same, and ties go to the newest
+        sort = "newest" if params.sort == "relevance" else params.sort
+        page_ids = snapshot.page(matching, sort, offset, params.per_page)
     facets = _facets(snapshot, base, masks) if with_facets else None
-    return SearchResult(params=params, items=postings_in_order(page_ids), total=total, facets=facets)
+    return SearchResult(params=params, items=postings_in_order(page_ids), total=total, facets=facets, scores=scores)
+
+
+def _best_matches(snapshot: posting_index.Snapshot, matching: np.ndarray, terms: list[Term], generation,
+                  lang: str | None, offset: int, limit: int) -> tuple[list[int], dict[int, int]]:
+    """One page of the matching postings, best match first, with their scores. Where each word was
+    found is asked of the index once per word (and once for the phrase), cached like the matches."""
+    rows = np.flatnonzero(matching)
+
+    def found(term: Term | None) -> np.ndarray | None:
+        if term is None:
+            return None
+        return snapshot.mask_of(_cached_ids([term], generation))[rows]
+
+    phrase = phrase_term(terms)
+    score = relevance.scores(
+        len(rows), [found(strong_term(term)) for term in terms],
+        [found(strong_term(term, typed=True)) for term in terms],
+        [mask for term in terms if (mask := found(trade_occupation_term(term))) is not None], found(phrase),
+        found(strong_term(phrase)) if phrase is not None else None, snapshot.languages[rows], lang)
+    order = relevance.best_first(score, snapshot.published[rows], snapshot.ids[rows])[offset:offset + limit]
+    page_ids = [int(i) for i in snapshot.ids[rows[order]]]
+    return page_ids, dict(zip(page_ids, (int(value) for value in score[order])))
 
 
 def postings_in_order(ids: list[int]) -> list[Posting]:
@@ -340,6 +382,13 @@ def open_jobs_by_sector() -> dict[str, int]:
     """Open postings per sector (the home page), counted in the process's snapshot as search counts them."""
     snapshot = posting_index.current()
     return snapshot.vocab.sectors.counts(snapshot.sector[snapshot.open_on(today())])
+
+
+def open_jobs_by_prefecture() -> dict[str, int]:
+    """Open postings per prefecture (the home page), in prefecture-code order."""
+    snapshot = posting_index.current()
+    counts = snapshot.vocab.prefectures.counts(snapshot.prefecture[snapshot.open_on(today())])
+    return {code: counts[code] for code in snapshot.vocab.prefectures.codes if code in counts}
 
 
 def _facets(snapshot: posting_index.Snapshot, base: np.ndarray, masks: dict[str, np.ndarray]) -> Facets:

@@ -13,6 +13,12 @@ query asks for its pairs: otherwise 介護, through its synonym "care worker", w
 job that asks you to "care for the forests" and is titled "Forestry worker". The leading 0 keeps the
 pairs out of a word's prefix search (care* must not scan careworker, carefor, …), and both
 databases keep such a token whole.
+
+Relevance needs to know where a word was found: in the title or the occupation (strong), or only
+in the description, the employer and the rest. Every token of the strong texts is indexed a second
+time behind a 1 (溶接 → 1溶接, welder → 1welder), so "is this word in a title?" is the same kind of
+index lookup as "is it anywhere?", on both databases. The posting's occupation is indexed as one
+more strong token (1isco7212), which trade names (mason, 左官, مستری) are expanded to.
 """
 
 from __future__ import annotations
@@ -29,15 +35,29 @@ _IS_CJK = re.compile(rf"[{_CJK}]")
 # Particles and marks that join words in a Japanese query typed without spaces (東京の介護).
 _JA_JOINERS = re.compile(r"[のでとやへにを・、。／/]")
 PAIR_MARK = "0"
+STRONG_MARK = "1"
+OCCUPATION_MARK = STRONG_MARK + "isco"
 # What may stand between two Latin words of one phrase.
 _PHRASE_GAP = re.compile(r"[\s\-\u2010\u2011]+")
 _MAX_TERM_WORDS = 4
 # Words that say nothing about which job: every posting here is a job in Japan.
+# English function words never match alone: "it" would find every description saying "it is".
 STOP_WORDS = frozenset({
     "a", "an", "the", "in", "at", "of", "for", "and", "or", "to", "with", "on", "as",
     "job", "jobs", "work", "vacancy", "vacancies", "japan", "japanese",
     "日本", "求人", "仕事", "募集",
+    "i", "me", "my", "we", "our", "you", "your", "he", "she", "it", "its", "they", "them", "their",
+    "is", "am", "are", "was", "were", "be", "been", "being", "do", "does", "did", "have", "has", "had",
+    "will", "would", "can", "could", "shall", "should", "may", "might", "must",
+    "this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "where", "when",
+    "how", "why", "not", "no", "nor", "but", "if", "then", "so", "than", "too", "very", "just",
+    "by", "from", "into", "onto", "up", "down", "out", "off", "over", "under", "about", "after", "before",
+    "all", "any", "some", "each", "other", "such", "only", "own", "same", "also", "more", "most",
+    "want", "need", "looking", "find", "near",
 })
+# "IT" typed in capitals is information technology; "it" is a pronoun (a stop word).
+_IT_UPPER = re.compile(r"(?<![^\W_])IT(?![^\W_])")
+IT_TERM = "information technology"
 
 
 def normalise(text: str) -> str:
@@ -69,24 +89,38 @@ def _latin_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def index_tokens(texts: Iterable[str | None]) -> str:
+def _text_tokens(text: str, seen: dict[str, None], mark: str = "") -> None:
+    text = normalise(text)
+    for run in _RUN.findall(text):
+        if is_cjk(run):
+            for char in run:
+                seen.setdefault(mark + char, None)
+            for i in range(len(run) - 1):
+                seen.setdefault(mark + run[i : i + 2], None)
+        else:
+            seen.setdefault(mark + run, None)
+    for first, second in _latin_pairs(text):
+        seen.setdefault(mark + PAIR_MARK + first + second, None)
+
+
+def occupation_token(code: str) -> str:
+    return OCCUPATION_MARK + code
+
+
+def index_tokens(texts: Iterable[str | None], strong_texts: Iterable[str | None] = (),
+                 occupation_codes: Iterable[str] = ()) -> str:
     """The space-separated tokens to index for these texts (duplicates removed, order kept): single
-    Japanese characters and their pairs, Latin words, and Latin word pairs run together (marked)."""
+    Japanese characters and their pairs, Latin words, and Latin word pairs run together (marked).
+    Strong texts (title, occupation) are indexed as well, and again with the strong mark."""
     seen: dict[str, None] = {}
-    for text in texts:
-        if not text:
-            continue
-        text = normalise(text)
-        for run in _RUN.findall(text):
-            if is_cjk(run):
-                for char in run:
-                    seen.setdefault(char, None)
-                for i in range(len(run) - 1):
-                    seen.setdefault(run[i : i + 2], None)
-            else:
-                seen.setdefault(run, None)
-        for first, second in _latin_pairs(text):
-            seen.setdefault(PAIR_MARK + first + second, None)
+    strong_texts = [text for text in strong_texts if text]
+    for text in [*texts, *strong_texts]:
+        if text:
+            _text_tokens(text, seen)
+    for text in strong_texts:
+        _text_tokens(text, seen, STRONG_MARK)
+    for code in occupation_codes:
+        seen.setdefault(occupation_token(code), None)
     return " ".join(seen)
 
 
@@ -126,6 +160,10 @@ class Term:
 
     text: str
     alternatives: tuple[Alternative, ...]
+    # The word as typed, and the occupations of the trade it names: relevance ranks these above a
+    # synonym's match (mechanic: "Car mechanic" above 森林整備, forest maintenance).
+    typed: tuple[Alternative, ...] = ()
+    trade_occupations: tuple[Alternative, ...] = ()
 
 
 def singular(word: str) -> str:
@@ -139,6 +177,7 @@ def singular(word: str) -> str:
 
 def _split_query(query: str, synonyms: Mapping[str, frozenset[str]]) -> list[str]:
     """Words of the query, joining runs of words that form one dictionary term (care worker)."""
+    query = _IT_UPPER.sub(IT_TERM, unicodedata.normalize("NFKC", query))
     pieces: list[str] = []
     for chunk in normalise(query).split():
         if is_cjk(chunk[0]) and chunk not in synonyms:
@@ -154,27 +193,86 @@ def _split_query(query: str, synonyms: Mapping[str, frozenset[str]]) -> list[str
                 terms.append(candidate)
                 i += span
                 break
-    return [term for term in terms if term not in STOP_WORDS and phrase_tokens(term)]
+    return [term for term in terms if term not in STOP_WORDS and _says_something(term)]
 
 
-def parse_query(query: str, synonyms: Mapping[str, frozenset[str]]) -> list[Term]:
+def _says_something(text: str) -> bool:
+    """Not only stop words and punctuation: a synonym such as "IT" (it) must not match the pronoun."""
+    return any(run not in STOP_WORDS for run in _RUN.findall(normalise(text)))
+
+
+def parse_query(query: str, synonyms: Mapping[str, frozenset[str]],
+                occupations: Mapping[str, frozenset[str]] | None = None,
+                spellings: Mapping[str, str] | None = None) -> list[Term]:
     """Terms of a search query, each expanded through the synonym dictionary.
 
-    `synonyms` maps a normalised term to every normalised term of the same concept(s).
+    `synonyms` maps a normalised term to every normalised term of the same concept(s);
+    `occupations` maps a normalised term (a trade name) to the occupation codes it stands for;
+    `spellings` a word in Latin letters to the Japanese it spells (yousetsu → 溶接), which counts
+    as the word typed.
     Every term must match (AND); any one alternative of a term is enough (OR).
     """
+    occupations = occupations or {}
+    spellings = spellings or {}
     parsed: list[Term] = []
     for text in _split_query(query, synonyms):
         base = singular(text)
         expansions = synonyms.get(text) or synonyms.get(base) or frozenset()
         latin_word = not is_cjk(text[-1]) and len(base) >= 3
-        alternatives = {Alternative(tuple(phrase_tokens(base)), prefix=latin_word)}
+        typed = {Alternative(tuple(phrase_tokens(base)), prefix=latin_word)}
+        spelled = spellings.get(text) or spellings.get(base)
+        if spelled:
+            typed.add(Alternative(tuple(phrase_tokens(spelled))))
+        alternatives = set(typed)
         for synonym in expansions:
+            if synonym in (text, base) or not _says_something(synonym):
+                continue
             tokens = tuple(phrase_tokens(synonym))
-            if tokens:
+            if tokens and not _loose_stop_word(tokens):
                 alternatives.add(Alternative(tokens))
-        parsed.append(Term(text, tuple(sorted(alternatives, key=lambda a: (len(a.tokens), a.tokens)))))
+        trade_occupations = {Alternative((occupation_token(code),)) for synonym in {text, base, *expansions}
+                             for code in occupations.get(synonym, ())}
+        alternatives |= trade_occupations
+        parsed.append(Term(text, tuple(sorted(alternatives, key=_alternative_order)),
+                           tuple(sorted(typed, key=_alternative_order)),
+                           tuple(sorted(trade_occupations, key=_alternative_order))))
     return parsed
+
+
+def _alternative_order(alternative: Alternative):
+    return len(alternative.tokens), alternative.tokens
+
+
+def _loose_stop_word(tokens: tuple[str, ...]) -> bool:
+    """A stop word standing alone in a synonym (IT industry → it, industry): it would match any text."""
+    return any(token in STOP_WORDS for token in tokens)
+
+
+def _strong(token: str) -> str:
+    return token if token.startswith(OCCUPATION_MARK) else STRONG_MARK + token
+
+
+def strong_term(term: Term, *, typed: bool = False) -> Term:
+    """The same term found only in a title or an occupation (typed=True: only as typed)."""
+    alternatives = term.typed if typed else term.alternatives
+    return Term(term.text, tuple(Alternative(tuple(_strong(t) for t in alt.tokens), alt.prefix)
+                                 for alt in alternatives))
+
+
+def trade_occupation_term(term: Term) -> Term | None:
+    """The occupations of the trade the term names (mason → 1isco7112 or 1isco7123), or None."""
+    return Term(term.text, term.trade_occupations) if term.trade_occupations else None
+
+
+def phrase_term(terms: list[Term]) -> Term | None:
+    """Several Latin words typed side by side, as a phrase (car mechanic → 0carmechanic): a posting
+    that has them together ranks above one that has them scattered. None for a single word."""
+    if len(terms) < 2 or any(is_cjk(term.text[0]) or is_cjk(term.text[-1]) for term in terms):
+        return None
+    tokens = tuple(phrase_tokens(" ".join(singular(term.text) for term in terms)))
+    if not tokens or not all(token.startswith(PAIR_MARK) for token in tokens):
+        return None
+    return Term(" ".join(term.text for term in terms), (Alternative(tokens, prefix=True),))
 
 
 def _boolean_query(terms: list[Term], *, quote: str, prefix: str, and_: str, or_: str) -> str:

@@ -4,13 +4,15 @@ a few minutes). Saves a join or a query per row on every search page."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import defer, noload
 
 from portal.extensions import db
 from portal.jobs.textindex import normalise
 from portal.taxonomy.models import Occupation, Prefecture, Region, Sector, SubArea, Synonym, Trade
+from portal.taxonomy.searchwords import (load_romaji, romaji_concepts, romaji_spellings, suggestion_words,
+                                         trade_concepts)
 
 TTL_SECONDS = 300
 
@@ -48,6 +50,10 @@ class Reference:
     trades: dict[str, TradeLabel]
     synonyms: dict[str, frozenset[str]]
     loaded_at: float
+    # A trade's names (mason, 左官, مستری) → its occupation codes; the Latin words typos are corrected to.
+    occupation_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    suggestion_words: dict[str, int] = field(default_factory=dict)  # word → preference (English 0)
+    romaji: dict[str, str] = field(default_factory=dict)  # yousetsu → 溶接
 
 
 _cache: dict[str, Reference] = {}
@@ -73,8 +79,18 @@ def load(session=None) -> Reference:
 
     sectors = session.scalars(select(Sector).options(*skip(Sector)).order_by(Sector.sort_order)).all()
     concepts: dict[str, set[str]] = {}
-    for concept, term in session.execute(select(Synonym.concept, Synonym.term)):
+    languages: list[tuple[str, str]] = []
+    for concept, term, lang in session.execute(select(Synonym.concept, Synonym.term, Synonym.lang)):
         concepts.setdefault(concept, set()).add(normalise(term))
+        languages.append((term, lang))
+    trades = {t.code: TradeLabel(t.code, t.name_en, t.name_ja, t.name_ur, tuple(t.isco_codes), tuple(t.sector_codes))
+              for t in session.scalars(select(Trade))}
+    trade_words, occupation_words = trade_concepts(trades.values())
+    concepts.update(trade_words)
+    romaji = romaji_concepts(load_romaji())
+    concepts.update(romaji)
+    languages += [(trade.en, "en") for trade in trades.values()]
+    languages += [(spelling, "romaji") for spellings in romaji.values() for spelling in spellings]
     synonyms: dict[str, set[str]] = {}
     for terms in concepts.values():
         for term in terms:
@@ -89,10 +105,12 @@ def load(session=None) -> Reference:
         occupations={o.isco: Label(o.isco, o.name_en, o.name_ja, ur(o)) for o in session.scalars(select(Occupation).options(*skip(Occupation)))},
         sub_areas={(a.sector_code, a.code): Label(a.code, a.name_en, a.name_ja, ur(a))
                    for a in session.scalars(select(SubArea).options(*skip(SubArea)))},
-        trades={t.code: TradeLabel(t.code, t.name_en, t.name_ja, t.name_ur, tuple(t.isco_codes), tuple(t.sector_codes))
-                for t in session.scalars(select(Trade))},
+        trades=trades,
         synonyms={term: frozenset(terms) for term, terms in synonyms.items()},
         loaded_at=time.monotonic(),
+        occupation_words={word: frozenset(codes) for word, codes in occupation_words.items()},
+        suggestion_words=suggestion_words(languages),
+        romaji=romaji_spellings(romaji),
     )
 
 

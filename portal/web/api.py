@@ -58,13 +58,29 @@ def _names(label: Label) -> dict[str, str]:
     return {"en": label.en, "ja": label.ja, "ur": label.ur}
 
 
+def _wants_score() -> bool:
+    raw = (request.args.get("score") or "").strip().lower()
+    if raw not in ("", "0", "1", "true", "false"):
+        raise SearchParamError("score", "This value is not one of the choices.")
+    return raw in ("1", "true")
+
+
+def _with_score(item: dict, scores: dict[int, int] | None) -> dict:
+    item["score"] = scores.get(item["id"]) if scores is not None else None
+    return item
+
+
 @bp.get("/jobs")
 def jobs():
     params, _ = parse_params(request.args, strict=True)
     lang = _lang()
-    result = search(params, with_facets=False)
+    wants_score = _wants_score()
+    result = search(params, with_facets=False, lang=lang)
+    items = [posting_json(posting, lang) for posting in result.items]
+    if wants_score:  # only when asked: the number means something only next to the others of one search
+        items = [_with_score(item, result.scores) for item in items]
     return {
-        "items": [posting_json(posting, lang) for posting in result.items],
+        "items": items,
         "total": result.total,
         "page": params.page,
         "per_page": params.per_page,

@@ -70,6 +70,9 @@ SCHEMAS: dict[str, dict] = {
             "date_posted": {"type": "string", "format": "date"},
             "valid_through": {"type": ["string", "null"], "format": "date",
                               "description": "Last day applications are accepted; null when open-ended."},
+            "score": {"type": ["integer", "null"], "minimum": 0,
+                      "description": "Only with score=1: how well the posting matches the words (higher is "
+                                     "better; compare within one search). Null when the order is not best match."},
             "summary": {
                 "type": "object",
                 "additionalProperties": False,
@@ -327,7 +330,8 @@ BAD_PARAMETER = _json("A query parameter was not accepted; `param` names it.", "
 
 def _lang_parameter(languages: tuple[str, ...], default: str) -> dict:
     return _query("lang", {"type": "string", "enum": list(languages), "default": default},
-                  "Language of each posting's `url` (its job page) and of its `employer` name.")
+                  "Language of each posting's `url` (its job page) and of its `employer` name; best match "
+                  "puts postings with a title in this language first.")
 
 
 def _search_parameters() -> list[dict]:
@@ -349,7 +353,8 @@ def _search_parameters() -> list[dict]:
         _query("housing", {"type": "string", "enum": ["1", "0", "true", "false", "on"]},
                "1, true or on: only postings that provide housing."),
         _query("sort", {"type": "string", "enum": list(SORTS), "default": SORTS[0]},
-               "newest first, highest pay first, or closing soonest first."),
+               "relevance: best match for the words first (with no words, newest first); newest first, "
+               "highest pay first, or closing soonest first."),
         _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, "Page number."),
         _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULT_PER_PAGE},
                "Postings per page."),
@@ -380,7 +385,9 @@ def document(languages: tuple[str, ...], default_language: str) -> dict:
                     "summary": "Search published job postings",
                     "description": "The same parameters as the search page; unknown parameters are ignored.",
                     "tags": ["jobs"],
-                    "parameters": [*_search_parameters(), _lang_parameter(languages, default_language)],
+                    "parameters": [*_search_parameters(), _lang_parameter(languages, default_language),
+                                   _query("score", {"type": "string", "enum": ["1", "0", "true", "false"]},
+                                          "1 or true: each posting gets its relevance `score`.")],
                     "responses": {"200": _json("One page of matching postings.", "JobList"), "400": BAD_PARAMETER},
                 },
             },

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -12,11 +12,14 @@ from portal.i18n import current_language
 from portal.jobs import services
 from portal.jobs.backing import backer_for
 from portal.jobs.models import Posting
-from portal.jobs.search import LEVEL_RANK, SORTS, open_jobs_by_sector, parse_params, public_condition, search
+from portal.jobs import places, suggestions
+from portal.jobs.search import (LEVEL_RANK, SORTS, open_jobs_by_prefecture, open_jobs_by_sector, parse_params,
+                                public_condition, search)
 from portal.jobs.structured import description_html, job_posting, script_json
 from portal.labels import MY_JAPANESE_LEVEL_NAMES
 from portal.taxonomy.lookup import reference
 from portal.taxonomy.models import Sector
+from portal.timeutil import today
 
 bp = Blueprint("public", __name__, url_prefix="/<lang:lang>")
 
@@ -29,13 +32,35 @@ PARAM_LABELS = {
 }
 
 
+@bp.app_template_global()
+def posting_place(posting) -> str:
+    """Where the job is, in the page's language: 静岡県浜松市 or Hamamatsu, Shizuoka."""
+    prefecture = reference().prefectures[posting.prefecture_code]
+    return places.address(prefecture.en, prefecture.ja, posting.city_en, posting.city_ja, current_language())
+
+
+@bp.app_template_global()
+def posted_ago(posting) -> str:
+    days = places.days_since(posting.published_at or posting.created_at, today())
+    if days is None:
+        return ""
+    if days == 0:
+        return str(_l("Posted today"))
+    if days == 1:
+        return str(_l("Posted yesterday"))
+    return ngettext("Posted %(num)d day ago", "Posted %(num)d days ago", days)
+
+
 @bp.get("/")
 def home():
     counts = open_jobs_by_sector()
     sectors = db.session.scalars(select(Sector).order_by(Sector.sort_order)).all()
+    by_prefecture = open_jobs_by_prefecture()
+    ref = reference()
     return render_template(
         "public/home.html",
         sectors=[(sector, counts.get(sector.code, 0)) for sector in sectors],
+        prefectures=[(ref.prefectures[code], count) for code, count in by_prefecture.items() if count],
         total_jobs=sum(counts.values()),
     )
 
@@ -43,11 +68,16 @@ def home():
 @bp.get("/jobs")
 def jobs():
     params, errors = parse_params(request.args, strict=False)
-    result = search(params)
+    lang = current_language()
+    result = search(params, lang=lang)
+    correction = suggestions.did_you_mean(params) if params.q and not errors else None
+    nearest = suggestions.nearest_searches(params, lang) if not result.total and not errors else []
     return render_template(
         "public/jobs.html",
         result=result,
         params=params,
+        correction=correction,
+        nearest=nearest,
         errors={error.param: error.message for error in errors},
         param_labels=PARAM_LABELS,
         ref=reference(),
@@ -211,6 +241,8 @@ def place_summary(posting: Posting) -> str:
         return _("Remote, from anywhere in Japan")
     if kind == "unstated":
         return _("Place not stated")
+    if kind == "place":
+        return posting_place(posting)  # with its city, in the order the page's language writes addresses
     lang = current_language()
     names = [reference().prefectures[code].name(lang) for code in posting.prefecture_codes]
     if len(names) > PLACES_SHOWN:

@@ -416,7 +416,7 @@ def test_openapi_document_is_an_openapi_3_1_document(app, client, spec, db):
 
 def test_openapi_documents_every_search_parameter_and_the_enums(spec):
     parameters = {p["name"]: p for p in spec["paths"]["/jobs"]["get"]["parameters"]}
-    assert set(parameters) == {f.name for f in fields(SearchParams)} | {"lang"}
+    assert set(parameters) == {f.name for f in fields(SearchParams)} | {"lang", "score"}
     assert parameters["sort"]["schema"]["enum"] == list(SORTS)
     assert parameters["japanese"]["schema"]["enum"] == list(LEVEL_RANK)
     assert parameters["visa"]["schema"]["enum"] == list(VISA_CODES)

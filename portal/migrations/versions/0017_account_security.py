@@ -1,7 +1,7 @@
 """Accounts: e-mail confirmation, reset and confirmation tokens, session activity, weighted reports
 
 Revision ID: 0017
-Revises: 0020
+Revises: 0016
 Create Date: 2026-12-05 19:20:00
 
 Accounts that exist before this revision are taken as confirmed (they signed up when the site did
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0020"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """Staff corrections of the classifier kept as training data; close calls (two fields scored close) for staff
 
-Revision ID: 0021
-Revises: 0019
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-05 20:20:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
-down_revision = "0019"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

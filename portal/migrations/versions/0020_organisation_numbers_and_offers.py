@@ -1,7 +1,7 @@
 """One organisation per corporate number; structured offers checked against the ad
 
-Revision ID: 0016
-Revises: 0021
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-05 19:30:00
 
 Corporate numbers are normalised (full-width digits, spaces and dashes as people typed them). Where
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0016"
-down_revision = "0021"
+revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
