@@ -17,10 +17,14 @@ def english_city(city: str) -> str:
     return ", ".join(_CITY_SUFFIX.sub("", part.strip()) for part in city.split(","))
 
 
-def address(prefecture_en: str, prefecture_ja: str, city_en: str | None, city_ja: str | None, lang: str) -> str:
-    """The city and prefecture in this language; only the prefecture when the city is not written in it."""
+def address(prefecture_en: str, prefecture_ja: str, city_en: str | None, city_ja: str | None, lang: str,
+            prefecture_local: str | None = None) -> str:
+    """The city and prefecture in this language; only the prefecture when the city is not written in it
+    (for Urdu, `prefecture_local`: postings give cities in English or Japanese only)."""
     if lang == "ja":
         return prefecture_ja + (city_ja or "")
+    if lang != "en":
+        return prefecture_local or prefecture_en
     if not city_en:
         return prefecture_en
     city = english_city(city_en)

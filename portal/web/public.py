@@ -36,7 +36,8 @@ PARAM_LABELS = {
 def posting_place(posting) -> str:
     """Where the job is, in the page's language: 静岡県浜松市 or Hamamatsu, Shizuoka."""
     prefecture = reference().prefectures[posting.prefecture_code]
-    return places.address(prefecture.en, prefecture.ja, posting.city_en, posting.city_ja, current_language())
+    lang = current_language()
+    return places.address(prefecture.en, prefecture.ja, posting.city_en, posting.city_ja, lang, prefecture.name(lang))
 
 
 @bp.app_template_global()

@@ -27,7 +27,7 @@ from portal.applications.models import Application
 from portal.extensions import db as _db
 from portal.jobs.models import Posting
 
-from tests.browser.conftest import PHONE, check_accessibility
+from tests.browser.conftest import PHONE, check_accessibility, confirm_address
 
 pytestmark = pytest.mark.browser
 
@@ -128,6 +128,9 @@ def test_urdu_seeker_journey_on_a_phone_right_to_left(app, live_server, page):
     page.locator("#password").fill(PASSWORD)
     page.locator("#confirm").fill(PASSWORD)
     page.locator("form button[type=submit], form input[type=submit]").last.click()
+    page.wait_for_url("**/ur/register/check-email")
+    visit(page, "check-email")
+    confirm_address(page, live_server, email, t("Confirm my e-mail address"))  # the link in the Urdu e-mail
     page.wait_for_url("**/ur/seeker/")
     visit(page, "dashboard")
     _db.session.commit()

@@ -100,5 +100,6 @@ def test_addresses_in_each_languages_order():
     assert address("Tokyo", "東京都", "Koto-ku", "江東区", "en") == "Koto-ku, Tokyo"
     assert address("Osaka", "大阪府", "Osaka-shi", None, "en") == "Osaka City, Osaka"
     assert address("Osaka", "大阪府", "Osaka-shi", None, "ja") == "大阪府"  # no English inside Japanese
+    assert address("Shizuoka", "静岡県", "Hamamatsu-shi", "浜松市", "ur", "شیزوؤکا") == "شیزوؤکا"  # no city in Urdu
     assert days_since(datetime(2026, 12, 2, 23, 0, tzinfo=UTC), date(2026, 12, 5)) == 3
     assert days_since(date(2026, 12, 6), date(2026, 12, 5)) == 0

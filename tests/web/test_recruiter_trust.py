@@ -51,7 +51,7 @@ def test_an_employers_job_page_names_it_with_its_verification_and_corporate_numb
     posting = make_posting(organisation)
     page = client.get(f"/en/jobs/{posting.id}").get_data(as_text=True)
     assert "Who stands behind this job" in page and "Test Employer Co., Ltd." in page
-    assert "Employer in Japan" in page and "Verified by staff on October 3, 2026" in page
+    assert "Employer in Japan" in page and "Verified by staff on 3 October 2026" in page
     assert f"https://www.houjin-bangou.nta.go.jp/henkorireki-johoto.html?selHouzinNo={NUMBER}" in page
     assert "/en/recruiters/check" in page
     ja = client.get(f"/ja/jobs/{posting.id}").get_data(as_text=True)
@@ -139,7 +139,7 @@ def test_a_licence_check_names_the_promoter_on_the_site_and_speaks_japanese(clie
 def test_a_corporate_number_is_looked_up_in_the_organisations(client, db):
     make_organisation(corporate_number=NUMBER, verified_at=datetime(2026, 10, 3, tzinfo=UTC))
     found = check(client, NUMBER).get_data(as_text=True)
-    assert "Test Employer Co., Ltd." in found and "verified by our staff on October 3, 2026" in found
+    assert "Test Employer Co., Ltd." in found and "verified by our staff on 3 October 2026" in found
     assert f"selHouzinNo={NUMBER}" in found
     typed_with_spaces = check(client, " ".join([NUMBER[:4], NUMBER[4:8], NUMBER[8:]])).get_data(as_text=True)
     assert "Test Employer Co., Ltd." in typed_with_spaces

@@ -149,9 +149,10 @@ def test_urdu_job_pages_have_no_english_interface_text(client, db):
     japanese_only = db.session.scalars(db.select(Posting).where(Posting.title_en.is_(None))).first()
     bilingual = db.session.scalars(db.select(Posting).where(Posting.title_ja.is_not(None),
                                                             Posting.title_en.is_not(None))).first()
-    # A posting's own title and its employer's name are data, whichever page shows them.
+    # A posting's own title, its employer's name and the organisation that posted it are data.
     data = tuple(value for posting in (japanese_only, bilingual)
-                 for value in (posting.title_en, posting.employer("ur")) if value)
+                 for value in (posting.title_en, posting.employer("ur"),
+                               posting.organisation.name_en if posting.organisation else None) if value)
     for url in ["/ur/jobs", "/ur/jobs?q=ویلڈر&housing=1", "/ur/jobs?sector=nursing_care&page=2",
                 f"/ur/jobs/{japanese_only.id}", f"/ur/jobs/{bilingual.id}"]:
         html = client.get(url).get_data(as_text=True)
