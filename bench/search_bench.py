@@ -102,6 +102,7 @@ def make_app(url: str):
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": options,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "SITE_URL": BASE_URL,  # production answers only to the site's own host (TRUSTED_HOSTS)
     })
 
 

@@ -58,10 +58,11 @@ def _names(label: Label) -> dict[str, str]:
     return {"en": label.en, "ja": label.ja, "ur": label.ur}
 
 
-def _wants_score() -> bool:
-    raw = (request.args.get("score") or "").strip().lower()
+def _asks_for(name: str) -> bool:
+    """A yes/no query parameter (score, summary): 1/true or 0/false, absent meaning no."""
+    raw = (request.args.get(name) or "").strip().lower()
     if raw not in ("", "0", "1", "true", "false"):
-        raise SearchParamError("score", "This value is not one of the choices.")
+        raise SearchParamError(name, "This value is not one of the choices.")
     return raw in ("1", "true")
 
 
@@ -74,9 +75,10 @@ def _with_score(item: dict, scores: dict[int, int] | None) -> dict:
 def jobs():
     params, _ = parse_params(request.args, strict=True)
     lang = _lang()
-    wants_score = _wants_score()
+    wants_score = _asks_for("score")
+    summary_languages = (lang,) if _asks_for("summary") else ()
     result = search(params, with_facets=False, lang=lang)
-    items = [posting_json(posting, lang) for posting in result.items]
+    items = [posting_json(posting, lang, summary_languages) for posting in result.items]
     if wants_score:  # only when asked: the number means something only next to the others of one search
         items = [_with_score(item, result.scores) for item in items]
     return {
@@ -95,7 +97,7 @@ def job(posting_id: int):
     )
     if posting is None:
         return _error(404, "No published job has this id. It may have closed.")
-    return posting_json(posting, lang)
+    return posting_json(posting, lang, current_app.config["LANGUAGES"])
 
 
 @bp.get("/taxonomy/sectors")

@@ -35,7 +35,7 @@ SCHEMAS: dict[str, dict] = {
         "additionalProperties": False,
         "required": ["id", "url", "title", "sector", "occupation", "prefecture", "location", "employer", "salary",
                      "monthly_jpy", "japanese_level", "visa", "employment_type", "sub_area", "dispatch",
-                     "applicants_from", "applicants_from_text", "date_posted", "valid_through", "summary", "backed_by"],
+                     "applicants_from", "applicants_from_text", "date_posted", "valid_through", "backed_by"],
         "properties": {
             "id": {"type": "integer", "minimum": 1},
             "url": {"type": "string", "format": "uri", "description": "The job page, in the language asked for."},
@@ -76,10 +76,10 @@ SCHEMAS: dict[str, dict] = {
             "summary": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["en", "ja", "ur"],
-                "description": "The posting summed up from its structured fields in each interface language "
-                               "(job, field, place, pay, take-home pay, hours, days off, housing, Japanese, "
-                               "tests), for readers the posting's own text is not written for.",
+                "description": "The posting summed up from its structured fields (job, field, place, pay, "
+                               "take-home pay, hours, days off, housing, Japanese, tests), for readers the "
+                               "posting's own text is not written for: in every interface language in "
+                               "GET /jobs/{posting_id}; in lists only with summary=1, in the language asked for.",
                 "properties": {lang: {"type": "array", "items": {"$ref": REF + "SummaryLine"}}
                                for lang in ("en", "ja", "ur")},
             },
@@ -387,7 +387,9 @@ def document(languages: tuple[str, ...], default_language: str) -> dict:
                     "tags": ["jobs"],
                     "parameters": [*_search_parameters(), _lang_parameter(languages, default_language),
                                    _query("score", {"type": "string", "enum": ["1", "0", "true", "false"]},
-                                          "1 or true: each posting gets its relevance `score`.")],
+                                          "1 or true: each posting gets its relevance `score`."),
+                                   _query("summary", {"type": "string", "enum": ["1", "0", "true", "false"]},
+                                          "1 or true: each posting gets its `summary` in the language asked for.")],
                     "responses": {"200": _json("One page of matching postings.", "JobList"), "400": BAD_PARAMETER},
                 },
             },

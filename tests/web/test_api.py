@@ -209,7 +209,11 @@ def test_lang_chooses_the_job_page_and_the_employer_name(client, spec, world):
     assert japanese["url"].endswith(f"/ja/jobs/{driver.id}") and japanese["employer"] == "関東物流株式会社"
     assert english["title"] == japanese["title"] == {"en": "Truck driver", "ja": "トラック運転手"}
     listed = assert_matches_spec(spec, client.get(f"{PREFIX}/jobs?lang=ja&sector=automobile_transport"), "/jobs")
-    assert listed["items"] == [japanese]
+    without_summary = {key: value for key, value in japanese.items() if key != "summary"}
+    assert listed["items"] == [without_summary]  # lists carry the summary only when asked (it is costly)
+    summed_up = assert_matches_spec(spec, client.get(f"{PREFIX}/jobs?lang=ja&sector=automobile_transport&summary=1"),
+                                    "/jobs")
+    assert summed_up["items"] == [{**without_summary, "summary": {"ja": japanese["summary"]["ja"]}}]
     # the employer falls back to the organisation's name in that language
     welder = assert_matches_spec(spec, client.get(f"{PREFIX}/jobs/{world['welder_ja'].id}?lang=ja"),
                                  "/jobs/{posting_id}")
@@ -416,7 +420,7 @@ def test_openapi_document_is_an_openapi_3_1_document(app, client, spec, db):
 
 def test_openapi_documents_every_search_parameter_and_the_enums(spec):
     parameters = {p["name"]: p for p in spec["paths"]["/jobs"]["get"]["parameters"]}
-    assert set(parameters) == {f.name for f in fields(SearchParams)} | {"lang", "score"}
+    assert set(parameters) == {f.name for f in fields(SearchParams)} | {"lang", "score", "summary"}
     assert parameters["sort"]["schema"]["enum"] == list(SORTS)
     assert parameters["japanese"]["schema"]["enum"] == list(LEVEL_RANK)
     assert parameters["visa"]["schema"]["enum"] == list(VISA_CODES)
