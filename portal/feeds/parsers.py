@@ -744,17 +744,7 @@ def _country_text(address: Any) -> str | None:
 def _pick_location(value: Any) -> tuple[Any, Any]:
     """(place, address) for the first location in Japan; else the first without a country; else the
     first one at all."""
-    places = value if isinstance(value, list) else [value]
-    pairs = []
-    for place in places[:100]:
-        if isinstance(place, str):
-            pairs.append((place, place))
-        elif isinstance(place, dict):
-            address = _first(place.get("address"))
-            if address is None and any(k in place for k in ("addressRegion", "addressLocality",
-                                                             "addressCountry", "streetAddress")):
-                address = place  # a PostalAddress given directly as jobLocation
-            pairs.append((place, address))
+    pairs = _all_locations(value)
     if not pairs:
         return None, None
     for pair in pairs:
@@ -777,7 +767,7 @@ def _all_locations(value: Any) -> list[tuple[Any, Any]]:
             address = _first(place.get("address"))
             if address is None and any(k in place for k in ("addressRegion", "addressLocality",
                                                              "addressCountry", "streetAddress")):
-                address = place
+                address = place  # a PostalAddress given directly as jobLocation
             pairs.append((place, address))
     return pairs
 
